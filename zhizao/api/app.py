@@ -1,0 +1,147 @@
+"""The node's ASGI application: routes, error answers, the resolution fast lane, counters."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from zhizao.api import handle_protocol as hp
+from zhizao.api import handles, hrls, prefixes
+from zhizao.errors import ZhizaoError
+from zhizao.identifiers.handle import parse_handle
+from zhizao.identifiers.registry import ReadRequest
+from zhizao.node import Node
+from zhizao.settings import Settings, load_settings
+
+log = logging.getLogger("zhizao")
+
+HANDLE_METHODS = ["GET", "HEAD", "PUT", "DELETE"]
+_JSON_HEADER = (b"content-type", hp.JSON_TYPE.encode())
+
+
+async def api_not_found(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 500)
+    if status == 405:
+        message = f"Unknown method {request.method}"
+        status = 501 if request.method not in ("GET", "HEAD", "PUT", "DELETE", "POST") else 405
+    else:
+        message = f"Unknown HTTP API endpoint {request.method} {request.url.path}"
+    return hp.json_response({"responseCode": hp.PROTOCOL_ERROR, "message": message}, status)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return hp.json_response({"responseCode": hp.ERROR, "message": "Internal error"}, 500)
+
+
+def build_starlette(node: Node) -> Starlette:
+    routes = [
+        Route("/api/handles", handles.get_endpoint, methods=["GET"]),
+        Route("/api/handles/{handle:path}", handles.get_endpoint, methods=["GET", "HEAD"]),
+        Route("/api/handles/{handle:path}", handles.put_endpoint, methods=["PUT"]),
+        Route("/api/handles/{handle:path}", handles.delete_endpoint, methods=["DELETE"]),
+        Route("/api/prefixes", prefixes.list_endpoint, methods=["GET"]),
+        Route("/api/prefixes", prefixes.home_endpoint, methods=["POST"]),
+        Route("/api/prefixes", prefixes.unhome_endpoint, methods=["DELETE"]),
+        Route("/api/prefixes/{prefix:path}", prefixes.unhome_endpoint, methods=["DELETE"]),
+        Route("/api/site", prefixes.site_endpoint, methods=["GET"]),
+        Route("/hrls/ping", hrls.ping, methods=["GET"]),
+        Route("/hrls/handles", hrls.search_endpoint, methods=["GET"]),
+        Route("/hrls/handles/{prefix}", hrls.search_endpoint, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers={
+        HTTPException: api_not_found, Exception: server_error})
+    app.state.node = node
+    return app
+
+
+class NodeApp:
+    """The ASGI entry point.
+
+    Plain anonymous resolutions (`GET /api/handles/{h}` without query or credentials) are
+    answered here directly: they are nearly all of a node's traffic, and routing them through
+    the framework's request objects would cost more than the lookup itself. Every other request
+    goes to the Starlette application.
+    """
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.app = build_starlette(node)
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            if (scope["method"] == "GET" and not scope["query_string"]
+                    and scope["path"].startswith(handles.PREFIX)
+                    and not any(k == b"authorization" for k, _ in scope["headers"])):
+                await self._resolve(scope["path"][len(handles.PREFIX):], send)
+                return
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    async def _resolve(self, text: str, send: Send) -> None:
+        try:
+            answer = self.node.resolve(ReadRequest(parse_handle(text)))
+            body, status = hp.resolution_body(text, answer.values_json).encode(), 200
+        except ZhizaoError as exc:
+            rc = hp.response_code(exc)
+            body = hp.dumps(hp.error_body(exc, text)).encode()
+            status = hp.status_for(rc, resolution=True)
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [_JSON_HEADER, (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self._flusher = asyncio.create_task(self._flush_periodically())
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self._flusher is not None:
+                    self._flusher.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self._flusher
+                flushed = await run_in_threadpool(self.node.flush_counts)
+                log.info("shutdown: flushed %d resolution counts", flushed)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _flush_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.node.settings.counts_flush_seconds)
+            await run_in_threadpool(self.node.flush_counts)
+
+
+def create_app(settings: Settings | None = None, node: Node | None = None) -> NodeApp:
+    """Application factory; server workers call it with no arguments (settings from env)."""
+    return NodeApp(node or Node(settings or load_settings()))
+
+
+@contextlib.asynccontextmanager
+async def running(app: NodeApp) -> AsyncIterator[NodeApp]:
+    """Drive the app's lifespan in-process (tests and tools)."""
+    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    sent: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    task = asyncio.create_task(app({"type": "lifespan"}, queue.get, sent.put))
+    await queue.put({"type": "lifespan.startup"})
+    await sent.get()
+    try:
+        yield app
+    finally:
+        await queue.put({"type": "lifespan.shutdown"})
+        await sent.get()
+        await task

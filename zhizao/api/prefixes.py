@@ -1,0 +1,86 @@
+"""`/api/prefixes` (list, home, unhome) and `/api/site` (this node's HS_SITE)."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from zhizao import __version__
+from zhizao.api import handle_protocol as hp
+from zhizao.api.credentials import Caller
+from zhizao.api.handles import endpoint, flag
+from zhizao.errors import AuthenticationNeeded, InvalidHandle
+from zhizao.identifiers.admin import AdminRef
+from zhizao.identifiers.authz import same_identity
+from zhizao.errors import InvalidAdmin
+from zhizao.identifiers.handle import check_prefix
+from zhizao.node import Node
+
+
+def _prefix_param(request: Request) -> str:
+    prefix = request.query_params.get("prefix") or request.path_params.get("prefix", "")
+    if prefix.upper().startswith("0.NA/"):
+        prefix = prefix[5:]
+    if not prefix:
+        raise InvalidHandle("Missing prefix parameter", field="prefix")
+    return check_prefix(prefix)
+
+
+def _require_server_admin(node: Node, identity: AdminRef | None) -> None:
+    if identity is None:
+        raise AuthenticationNeeded("Authentication needed")
+    if not any(same_identity(identity, a) for a in node.registry.server_admins()):
+        raise InvalidAdmin(f"{identity} is not a server administrator of this node")
+
+
+async def list_prefixes(request: Request, node: Node, caller: Caller) -> Response:
+    prefixes = await run_in_threadpool(node.store.homed_prefixes)
+    return hp.json_response({"responseCode": hp.SUCCESS, "prefixes": prefixes},
+                            pretty=flag(request, "pretty"))
+
+
+async def home_prefix(request: Request, node: Node, caller: Caller) -> Response:
+    prefix = _prefix_param(request)
+    _require_server_admin(node, caller.identity)
+    await run_in_threadpool(node.store.home, prefix)
+    node.homed.invalidate()
+    return hp.json_response({"responseCode": hp.SUCCESS, "prefix": prefix})
+
+
+async def unhome_prefix(request: Request, node: Node, caller: Caller) -> Response:
+    prefix = _prefix_param(request)
+    _require_server_admin(node, caller.identity)
+    await run_in_threadpool(node.store.unhome, prefix)
+    node.homed.invalidate()
+    return hp.json_response({"responseCode": hp.SUCCESS, "prefix": prefix})
+
+
+async def site(request: Request, node: Node, caller: Caller) -> Response:
+    """This node as an HS_SITE value, so a parent node can point referrals at it."""
+    secure = request.url.scheme == "https"
+    port = request.url.port or (443 if secure else 80)
+    body = {
+        "responseCode": hp.SUCCESS,
+        "site": {
+            "version": 1,
+            "protocolVersion": "2.10",
+            "serialNumber": 1,
+            "primarySite": True,
+            "multiPrimary": False,
+            "attributes": [{"name": "desc", "value": f"zhizao {__version__} identifier node"}],
+            "servers": [{
+                "serverId": 1,
+                "address": request.url.hostname or "127.0.0.1",
+                "interfaces": [{"query": True, "admin": True,
+                                "protocol": "HTTPS" if secure else "HTTP", "port": port}],
+            }],
+        },
+    }
+    return hp.json_response(body, pretty=flag(request, "pretty"))
+
+
+list_endpoint = endpoint(list_prefixes)
+home_endpoint = endpoint(home_prefix)
+unhome_endpoint = endpoint(unhome_prefix)
+site_endpoint = endpoint(site)

@@ -1,0 +1,83 @@
+"""The ZhizaoError hierarchy.
+
+Domain code raises these; the edges (HTTP API, CLI) translate them into protocol answers
+(Handle responseCodes, RFC 7807 problems, one CLI line + exit code). No HTTP codes live here.
+"""
+
+from __future__ import annotations
+
+
+class ZhizaoError(Exception):
+    """Base of every error zhizao raises on purpose."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ConfigurationError(ZhizaoError):
+    """A setting or command-line option is unusable."""
+
+
+class StorageError(ZhizaoError):
+    """The database could not be opened or migrated."""
+
+
+# --- identifiers -------------------------------------------------------------------------
+
+
+class IdentifierError(ZhizaoError):
+    """Base of the identifier (Handle) domain errors."""
+
+
+class MalformedRequest(IdentifierError):
+    """The request itself is unusable: bad JSON, wrong content type, mismatched indexes."""
+
+
+class InvalidHandle(IdentifierError):
+    """The handle string is not a valid handle."""
+
+
+class InvalidValue(IdentifierError):
+    """A handle value (index, type, data, ttl, permissions, ...) is malformed."""
+
+
+class HandleNotFound(IdentifierError):
+    """No handle of that name exists."""
+
+
+class HandleAlreadyExists(IdentifierError):
+    """Creating a handle that exists, without overwrite."""
+
+
+class ValueAlreadyExists(IdentifierError):
+    """Adding a value at an index that is taken, without overwrite."""
+
+
+class ValuesNotFound(IdentifierError):
+    """The handle exists but none of the requested values do."""
+
+
+class PrefixNotHomed(IdentifierError):
+    """This node is not responsible for the handle's prefix."""
+
+
+class AuthenticationNeeded(IdentifierError):
+    """The operation needs an authenticated identity and none was given."""
+
+
+class AuthenticationFailed(IdentifierError):
+    """The credentials given do not verify."""
+
+
+class InsufficientPermissions(IdentifierError):
+    """The identity is an administrator of the handle, but lacks the needed permission."""
+
+
+class InvalidAdmin(IdentifierError):
+    """The identity is not an administrator of the handle at all."""
+
+
+class OperationNotSupported(IdentifierError):
+    """A well-formed request this node does not implement."""

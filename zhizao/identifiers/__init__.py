@@ -1,0 +1,1 @@
+"""Identifiers: a Handle-compatible registry and resolver (pure domain code)."""

@@ -1,0 +1,73 @@
+"""The PostgreSQL store, for nodes that outgrow one file or run several machines."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from zhizao.errors import StorageError
+from zhizao.storage.sql import SqlStore, migrations
+
+# Any fixed number: all zhizao processes migrating one database take turns on it.
+MIGRATION_LOCK = 0x7A68_697A
+
+
+class PostgresStore(SqlStore):
+    backend = "postgres"
+    placeholder = "%s"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._local = threading.local()
+        self._connections: list[psycopg.Connection[Any]] = []
+        self._guard = threading.Lock()
+        try:
+            self._migrate()
+        except psycopg.Error as exc:
+            raise StorageError(f"Cannot open PostgreSQL database: {exc}") from exc
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = psycopg.connect(self.url, autocommit=True)
+            self._local.conn = conn
+            with self._guard:
+                self._connections.append(conn)
+        return conn
+
+    def _migrate(self) -> None:
+        with self.transaction() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                         "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                         "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+            done = {r[0] for r in conn.execute("SELECT version FROM schema_migrations")}
+            for version, name, sql in migrations("postgres"):
+                if version not in done:
+                    conn.execute(sql)
+                    conn.execute("INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
+                                 (version, name))
+
+    def reader(self) -> psycopg.Connection[Any]:
+        return self._connection()
+
+    @contextmanager
+    def transaction(self) -> Iterator[psycopg.Connection[Any]]:
+        conn = self._connection()
+        with conn.transaction():
+            yield conn
+
+    def lock_key(self, conn: Any, key: str) -> None:
+        # Two creators of one new handle must not both see "absent": lock its name.
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+
+    def close(self) -> None:
+        with self._guard:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()

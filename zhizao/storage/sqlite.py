@@ -1,0 +1,97 @@
+"""The embedded default store: one SQLite file in WAL mode.
+
+One writer connection (guarded by a lock, BEGIN IMMEDIATE across processes) and one read-only
+connection per thread. synchronous=FULL: an acknowledged write has reached the disk.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from zhizao.errors import StorageError
+from zhizao.storage.sql import SqlStore, migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class SqliteStore(SqlStore):
+    backend = "sqlite"
+    placeholder = "?"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            parent = Path(self.path).parent
+            if not parent.exists():
+                raise StorageError(f"Database folder {parent} does not exist")
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        try:
+            self._writer = self._connect(read_only=False)
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise StorageError(f"Cannot open SQLite database {self.path}: {exc}") from exc
+
+    def _connect(self, *, read_only: bool) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA case_sensitive_like = ON")
+        if read_only:
+            conn.execute("PRAGMA query_only = ON")
+        else:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+        return conn
+
+    def _migrate(self) -> None:
+        conn = self._writer
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                             "applied_at TEXT NOT NULL)")
+                done = {r[0] for r in conn.execute("SELECT version FROM schema_migrations")}
+                for version, name, sql in migrations("sqlite"):
+                    if version in done:
+                        continue
+                    for statement in sql.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                                 (version, name, datetime.now(UTC).isoformat()))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def reader(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect(read_only=True)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._write_lock:
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self._writer.close()
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
