@@ -48,6 +48,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
 def build_starlette(node: Node) -> Starlette:
     routes = [
         Route("/api/handles", handles.get_endpoint, methods=["GET"]),
+        Route("/api/handles", handles.batch_endpoint, methods=["POST"]),
         Route("/api/handles/{handle:path}", handles.get_endpoint, methods=["GET", "HEAD"]),
         Route("/api/handles/{handle:path}", handles.put_endpoint, methods=["PUT"]),
         Route("/api/handles/{handle:path}", handles.delete_endpoint, methods=["DELETE"]),

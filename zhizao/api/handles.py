@@ -19,6 +19,7 @@ from zhizao.errors import (
     MalformedRequest,
     ZhizaoError,
 )
+from zhizao.identifiers.bulk import with_owner
 from zhizao.identifiers.handle import Handle, check_prefix, mint_handle, parse_handle
 from zhizao.identifiers.registry import ReadRequest
 from zhizao.identifiers.values import HandleValue, value_from_json
@@ -204,6 +205,45 @@ async def delete_handle(request: Request, node: Node, caller: Caller) -> Respons
     return hp.json_response({"responseCode": hp.SUCCESS, "handle": text})
 
 
+MAX_BATCH = 10_000
+
+
+def batch_from_body(body: Any) -> list[tuple[Handle, list[HandleValue]]]:
+    items = body.get("handles") if isinstance(body, dict) else body
+    if not isinstance(items, list):
+        raise MalformedRequest("Body must be {\"handles\": [{\"handle\", \"values\"}, ...]}",
+                               field="handles")
+    if len(items) > MAX_BATCH:
+        raise MalformedRequest(f"At most {MAX_BATCH} handles per batch", field="handles")
+    out = []
+    for i, item in enumerate(items):
+        where = f"handles[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("handle"), str):
+            raise MalformedRequest(f"{where}.handle: missing or not a string", field=where)
+        raw_values = item.get("values")
+        if not isinstance(raw_values, list):
+            raise MalformedRequest(f"{where}.values: must be a list", field=f"{where}.values")
+        try:
+            handle = parse_handle(item["handle"])
+        except InvalidHandle as exc:
+            raise InvalidHandle(f"{where}.handle: {exc.message}", field=f"{where}.handle") from None
+        values = [value_from_json(v, f"{where}.values[{j}]") for j, v in enumerate(raw_values)]
+        out.append((handle, with_owner(handle, values)))
+    return out
+
+
+async def post_batch(request: Request, node: Node, caller: Caller) -> Response:
+    """zhizao's batch registration: many handles in one atomic request (not in Handle.Net)."""
+    body = await read_body_json(request, node)
+    overwrite = flag(request, "overwrite", default=bool(isinstance(body, dict)
+                                                        and body.get("overwrite")))
+    items = batch_from_body(body)
+    created, skipped = await run_in_threadpool(node.registry.create_many, items,
+                                               caller.identity, overwrite=overwrite)
+    return hp.json_response({"responseCode": hp.SUCCESS, "created": created, "skipped": skipped})
+
+
 get_endpoint = endpoint(get_handle, resolution=True)
+batch_endpoint = endpoint(post_batch)
 put_endpoint = endpoint(put_handle)
 delete_endpoint = endpoint(delete_handle)

@@ -40,7 +40,7 @@ class Row:
     values: list[HandleValue]
 
 
-def _with_owner(handle: Handle, values: list[HandleValue]) -> list[HandleValue]:
+def with_owner(handle: Handle, values: list[HandleValue]) -> list[HandleValue]:
     if any(v.type == HS_ADMIN for v in values):
         return values
     return [default_owner(handle.prefix), *values]
@@ -88,7 +88,7 @@ def read_csv(lines: Iterable[str]) -> Iterator[Row]:
             raise _row_error(line, exc) from None
         values = [HandleValue(index, vtype, Data("string", cell))
                   for (index, vtype), cell in zip(columns, row[1:]) if cell != ""]
-        yield Row(line, handle, _with_owner(handle, values))
+        yield Row(line, handle, with_owner(handle, values))
 
 
 def read_jsonl(lines: Iterable[str]) -> Iterator[Row]:
@@ -109,7 +109,7 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[Row]:
             values = [value_from_json(v, f"values[{i}]") for i, v in enumerate(raw_values)]
         except IdentifierError as exc:
             raise _row_error(line_no, exc) from None
-        yield Row(line_no, handle, _with_owner(handle, values))
+        yield Row(line_no, handle, with_owner(handle, values))
 
 
 def read_rows(lines: Iterable[str], fmt: str) -> Iterator[Row]:

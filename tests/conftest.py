@@ -1,0 +1,155 @@
+"""Shared fixtures: real SQLite files in tmp_path, real PostgreSQL schemas, real server processes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from zhizao.node import Node
+from zhizao.provision import create_prefix
+from zhizao.settings import Settings
+
+PREFIX = "88.118.8160"
+ADMIN = f"300:{PREFIX}/ADMIN"
+SECRET = "s3cret-for-tests"
+PG_ENV = "ZHIZAO_TEST_POSTGRES_URL"
+
+
+def _postgres_base() -> str | None:
+    """The PostgreSQL URL for tests, or None (skip) — a failure instead when CI requires it."""
+    url = os.environ.get(PG_ENV)
+    reason = None
+    if not url:
+        reason = f"{PG_ENV} is not set"
+    else:
+        try:
+            import psycopg
+
+            psycopg.connect(url, connect_timeout=3).close()
+        except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+            reason = f"PostgreSQL at {url} is not reachable: {exc}"
+    if reason is None:
+        return url
+    if os.environ.get("ZHIZAO_REQUIRE_POSTGRES"):
+        pytest.fail(f"PostgreSQL tests are required here but {reason}")
+    pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    return None
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh schema per test, dropped afterwards."""
+    import psycopg
+
+    base = _postgres_base()
+    assert base is not None
+    schema = f"zz_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'zhizao.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def node(sqlite_url: str) -> Iterator[Node]:
+    """A node on a fresh SQLite file with prefix 88.118.8160 and its admin."""
+    n = Node(Settings(database_url=sqlite_url, homed_cache_seconds=0))
+    create_prefix(n, PREFIX, ADMIN, SECRET)
+    yield n
+    n.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def zhizao_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "zhizao", *args]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server did not listen on {port} within {timeout} s")
+
+
+class Server:
+    def __init__(self, tmp: Path, *, tls: bool = True, extra: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None) -> None:
+        self.tmp = tmp
+        self.db = f"sqlite:///{tmp / 'server.db'}"
+        self.port = free_port()
+        self.tls = tls
+        self.extra = extra
+        self.env = {**os.environ, **(env or {})}
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    def setup(self) -> None:
+        secret_file = self.tmp / "secret"
+        secret_file.write_text(SECRET)
+        subprocess.run(zhizao_cmd("-d", self.db, "prefix", "create", PREFIX, "--admin", ADMIN,
+                                  "--secret-file", str(secret_file), "--server-admin"),
+                       check=True, capture_output=True)
+        if self.tls:
+            subprocess.run(zhizao_cmd("tls", "selfsigned", "--out", str(self.tmp / "tls")),
+                           check=True, capture_output=True)
+
+    def start(self) -> Server:
+        args = ["-d", self.db, "serve", "--port", str(self.port), *self.extra]
+        if self.tls:
+            args += ["--tls-cert", str(self.tmp / "tls" / "cert.pem"),
+                     "--tls-key", str(self.tmp / "tls" / "key.pem")]
+        self.proc = subprocess.Popen(zhizao_cmd(*args), env=self.env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        wait_for_port(self.port, self.proc)
+        return self
+
+    def stop(self) -> str:
+        assert self.proc is not None
+        self.proc.terminate()
+        out, _ = self.proc.communicate(timeout=30)
+        return out.decode(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    server = Server(tmp_path_factory.mktemp("https"))
+    server.setup()
+    server.start()
+    yield server
+    server.stop()

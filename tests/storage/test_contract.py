@@ -1,0 +1,133 @@
+"""One contract, both backends: every test here runs on SQLite and on PostgreSQL."""
+
+import threading
+
+import pytest
+
+from zhizao.identifiers.bulk import default_owner
+from zhizao.identifiers.handle import parse_handle
+from zhizao.identifiers.record import HandleRecord
+from zhizao.identifiers.values import Data, HandleValue, Permissions
+from zhizao.storage import open_store
+
+
+@pytest.fixture
+def store(database_url):
+    s = open_store(database_url)
+    yield s
+    s.close()
+
+
+def rec(text, url="https://example.com/a", public=True):
+    h = parse_handle(text)
+    perms = Permissions() if public else Permissions(True, True, False, False)
+    return HandleRecord(h, (HandleValue(1, "URL", Data("string", url), permissions=perms,
+                                        timestamp="2024-01-01T00:00:00Z"),
+                            default_owner(h.prefix)))
+
+
+def test_migrations_are_versioned_and_idempotent(database_url, store):
+    assert store.schema_version() == 1
+    again = open_store(database_url)
+    assert again.schema_version() == 1
+    again.close()
+
+
+def test_put_get_delete_roundtrip(store):
+    r = rec("88.1/电池-A")
+    with store.write() as tx:
+        assert tx.get(r.handle.key) is None
+        tx.put(r)
+    got = store.get(r.handle.key)
+    assert got == r
+    assert store.public_json(r.handle.key)[0] == "88.1/电池-A"
+    with store.write() as tx:
+        assert tx.delete(r.handle.key)
+    assert store.get(r.handle.key) is None
+
+
+def test_a_failed_transaction_writes_nothing(store):
+    with pytest.raises(RuntimeError):
+        with store.write() as tx:
+            tx.put(rec("88.1/a"))
+            raise RuntimeError("boom")
+    assert store.get("88.1/a") is None
+
+
+def test_put_many_is_atomic_and_skips_present(store):
+    assert store.put_many([rec("88.1/a"), rec("88.1/b")], overwrite=False) == (2, 0)
+    assert store.put_many([rec("88.1/b", "https://x"), rec("88.1/c")], overwrite=False) == (1, 1)
+    assert store.get("88.1/b").values[0].data.value == "https://example.com/a"
+    assert store.put_many([rec("88.1/b", "https://x")], overwrite=True) == (1, 0)
+    assert store.get("88.1/b").values[0].data.value == "https://x"
+    assert store.count_handles("88.1") == 3
+
+
+def test_listing_in_key_order_with_pages(store):
+    store.put_many([rec(f"88.1/h{i:02}") for i in range(25)] + [rec("88.2/z")], overwrite=False)
+    assert store.count_handles("88.1") == 25
+    assert store.list_handles("88.1", 10, 5) == [f"88.1/h{i:02}" for i in range(10, 15)]
+    assert len(store.list_handles("88.1", 0, None)) == 25
+
+
+def test_search_with_wildcards_only_public_values(store):
+    store.put_many([rec("88.1/a", "https://example.com/p1"), rec("88.1/b", "https://example.com/p2"),
+                    rec("88.1/c", "https://example.com/p_3"),
+                    rec("88.1/d", "https://example.com/hidden", public=False)], overwrite=False)
+    assert store.search("URL", "https://example.com/p1", None, 0, 10) == ["88.1/a"]
+    assert store.search("URL", "https://example.com/*", None, 0, 10) == ["88.1/a", "88.1/b", "88.1/c"]
+    assert store.search("URL", "https://example.com/p_*", None, 0, 10) == ["88.1/c"]  # _ literal
+    assert store.search("URL", "*P1", None, 0, 10) == []  # case-sensitive
+    assert store.search("URL", "*", "88.1", 1, 1) == ["88.1/b"]
+
+
+def test_prefix_homing_and_server_admins(store):
+    assert store.home("88.1") and not store.home("88.1")
+    store.home("88.2")
+    assert store.homed_prefixes() == ["88.1", "88.2"]
+    assert store.unhome("88.1") and store.homed_prefixes() == ["88.2"]
+    store.add_server_admin("300:88.2/ADMIN")
+    store.add_server_admin("300:88.2/ADMIN")
+    assert store.server_admins() == ["300:88.2/ADMIN"]
+
+
+def test_resolution_counts_add_up(store):
+    store.add_resolution_counts({("88.1", "2026-01-01"): 3, ("88.2", "2026-01-01"): 1})
+    store.add_resolution_counts({("88.1", "2026-01-01"): 2, ("88.1", "2026-01-02"): 7})
+    assert list(store.resolution_counts(None)) == [
+        ("88.1", "2026-01-01", 5), ("88.1", "2026-01-02", 7), ("88.2", "2026-01-01", 1)]
+    assert list(store.resolution_counts("88.2")) == [("88.2", "2026-01-01", 1)]
+
+
+def test_concurrent_writers_do_not_lose_updates(database_url):
+    """Two connections adding values to one handle: both values survive."""
+    from zhizao.node import Node
+    from zhizao.settings import Settings
+    from tests.conftest import ADMIN, PREFIX, SECRET
+    from zhizao.provision import create_prefix
+    from zhizao.identifiers.admin import parse_identity
+
+    nodes = [Node(Settings(database_url=database_url, homed_cache_seconds=0)) for _ in range(2)]
+    create_prefix(nodes[0], PREFIX, ADMIN, SECRET)
+    h = parse_handle(f"{PREFIX}/shared")
+    me = parse_identity(ADMIN)
+    nodes[0].registry.create(h, [default_owner(PREFIX)], me, overwrite=False)
+    errors = []
+
+    def add(n, start):
+        try:
+            for i in range(start, start + 10):
+                n.registry.add_values(h, [HandleValue(i, "T", Data("string", str(i)))], me,
+                                      overwrite=False)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add, args=(n, 1 + 10 * k)) for k, n in enumerate(nodes)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(nodes[1].store.get(h.key).values) == 21
+    for n in nodes:
+        n.close()
