@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,7 +69,7 @@ def import_(ctx: click.Context, file: Path, fmt: str | None, overwrite: bool,
     started = time.perf_counter()
     try:
         with file.open(encoding="utf-8", newline="") as f, click.progressbar(
-            length=file.stat().st_size, label=f"importing {file.name}", file=click.get_text_stream("stderr"),
+            length=file.stat().st_size, label=f"importing {file.name}", file=sys.stderr,
         ) as bar:
             for batch in _batches(read_rows(_lines(f, bar), fmt), batch_size):
                 w, s = node.registry.create_many([(r.handle, r.values) for r in batch], None,
