@@ -40,10 +40,22 @@ def test_put_get_delete_roundtrip(store):
         tx.put(r)
     got = store.get(r.handle.key)
     assert got == r
+    assert store.public_json(r.handle.key)[1] == r.encode().values_json
+    hidden = rec("88.1/h", public=False)
+    with store.write() as tx:
+        tx.put(hidden)
+    assert '"URL"' not in store.public_json("88.1/h")[1]
+    assert '"URL"' in store.get("88.1/h").encode().values_json
     assert store.public_json(r.handle.key)[0] == "88.1/电池-A"
     with store.write() as tx:
+        tx.put(rec("88.1/电池-A", "https://b"))
+    assert store.search("URL", "*", None, 0, 10) == ["88.1/电池-A"]
+    assert store.search("URL", "https://b", None, 0, 10) == ["88.1/电池-A"]
+    with store.write() as tx:
         assert tx.delete(r.handle.key)
+        assert not tx.delete(r.handle.key)
     assert store.get(r.handle.key) is None
+    assert store.search("URL", "*", None, 0, 10) == []
 
 
 def test_a_failed_transaction_writes_nothing(store):
@@ -55,25 +67,38 @@ def test_a_failed_transaction_writes_nothing(store):
 
 
 def test_put_many_is_atomic_and_skips_present(store):
-    assert store.put_many([rec("88.1/a"), rec("88.1/b")], overwrite=False) == (2, 0)
-    assert store.put_many([rec("88.1/b", "https://x"), rec("88.1/c")], overwrite=False) == (1, 1)
+    assert store.put_many([rec("88.1/a").encode(), rec("88.1/b").encode()],
+                          overwrite=False) == (2, 0)
+    assert store.put_many([rec("88.1/b", "https://x").encode(), rec("88.1/c").encode()],
+                          overwrite=False) == (1, 1)
     assert store.get("88.1/b").values[0].data.value == "https://example.com/a"
-    assert store.put_many([rec("88.1/b", "https://x")], overwrite=True) == (1, 0)
+    assert store.search("URL", "https://x", None, 0, 10) == []
+    assert store.put_many([rec("88.1/b", "https://x").encode()], overwrite=True) == (1, 0)
     assert store.get("88.1/b").values[0].data.value == "https://x"
+    # The replaced version's search term is gone, the new one is there.
+    assert store.search("URL", "https://x", None, 0, 10) == ["88.1/b"]
+    assert store.search("URL", "*", None, 0, 10) == ["88.1/a", "88.1/b", "88.1/c"]
     assert store.count_handles("88.1") == 3
+    with pytest.raises(Exception):
+        store.put_many([rec("88.1/d").encode(), rec("88.1/d").encode()._replace(key=None)],
+                       overwrite=False)
+    assert store.get("88.1/d") is None  # the failed batch left nothing
 
 
 def test_listing_in_key_order_with_pages(store):
-    store.put_many([rec(f"88.1/h{i:02}") for i in range(25)] + [rec("88.2/z")], overwrite=False)
+    store.put_many([rec(f"88.1/h{i:02}").encode() for i in range(25)]
+                   + [rec("88.2/z").encode(), rec("88.1.5/y").encode(), rec("0.NA/88.1").encode()],
+                   overwrite=False)
     assert store.count_handles("88.1") == 25
     assert store.list_handles("88.1", 10, 5) == [f"88.1/h{i:02}" for i in range(10, 15)]
     assert len(store.list_handles("88.1", 0, None)) == 25
 
 
 def test_search_with_wildcards_only_public_values(store):
-    store.put_many([rec("88.1/a", "https://example.com/p1"), rec("88.1/b", "https://example.com/p2"),
-                    rec("88.1/c", "https://example.com/p_3"),
-                    rec("88.1/d", "https://example.com/hidden", public=False)], overwrite=False)
+    store.put_many([r.encode() for r in (
+        rec("88.1/a", "https://example.com/p1"), rec("88.1/b", "https://example.com/p2"),
+        rec("88.1/c", "https://example.com/p_3"),
+        rec("88.1/d", "https://example.com/hidden", public=False))], overwrite=False)
     assert store.search("URL", "https://example.com/p1", None, 0, 10) == ["88.1/a"]
     assert store.search("URL", "https://example.com/*", None, 0, 10) == ["88.1/a", "88.1/b", "88.1/c"]
     assert store.search("URL", "https://example.com/p_*", None, 0, 10) == ["88.1/c"]  # _ literal

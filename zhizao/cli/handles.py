@@ -12,7 +12,7 @@ import click
 
 from zhizao.cli.context import database_option, open_node
 from zhizao.errors import ZhizaoError
-from zhizao.identifiers.bulk import Row, read_rows
+from zhizao.importer import ImportFailed, import_lines
 
 
 @click.group()
@@ -29,21 +29,17 @@ def _format_of(path: Path, fmt: str | None) -> str:
     raise click.UsageError(f"Cannot tell the format of {path.name}: use --format csv|jsonl")
 
 
-def _lines(f: IO[str], bar: "click._termui_impl.ProgressBar[int]") -> Iterator[str]:
-    for line in f:
-        bar.update(len(line.encode("utf-8")))
-        yield line
+class _CountingLines:
+    """The file's lines, counting the bytes read so far (for the progress bar)."""
 
+    def __init__(self, f: IO[str]) -> None:
+        self._f = f
+        self.consumed = 0
 
-def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
-    batch: list[Row] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    def __iter__(self) -> Iterator[str]:
+        for line in self._f:
+            self.consumed += len(line)
+            yield line
 
 
 @handles.command("import")
@@ -65,25 +61,23 @@ def import_(ctx: click.Context, file: Path, fmt: str | None, overwrite: bool,
     """
     fmt = _format_of(file, fmt)
     node = open_node(ctx)
-    written = skipped = 0
     started = time.perf_counter()
     try:
         with file.open(encoding="utf-8", newline="") as f, click.progressbar(
             length=file.stat().st_size, label=f"importing {file.name}", file=sys.stderr,
         ) as bar:
-            for batch in _batches(read_rows(_lines(f, bar), fmt), batch_size):
-                w, s = node.registry.create_many([(r.handle, r.values) for r in batch], None,
-                                                 overwrite=overwrite, as_operator=True)
-                written, skipped = written + w, skipped + s
-    except ZhizaoError as exc:
-        raise ZhizaoError(f"{file.name}: {exc.message} (stored before it: {written}; fix the "
-                          "row and re-run, stored handles are skipped)") from None
+            lines = _CountingLines(f)
+            result = import_lines(node, lines, fmt, overwrite=overwrite, batch_size=batch_size,
+                                  on_batch=lambda _: bar.update(lines.consumed - bar.pos))
+    except ImportFailed as exc:
+        raise ZhizaoError(f"{file.name}: {exc.message} (stored before it: {exc.stored.written:,};"
+                          " fix the row and re-run, stored handles are skipped)") from None
     finally:
         node.close()
     elapsed = time.perf_counter() - started
-    rate = written / elapsed if elapsed > 0 else 0.0
-    click.echo(f"imported {written:,} identifiers, skipped {skipped:,} already present, "
-               f"in {elapsed:.1f} s ({rate:,.0f}/s)")
+    rate = result.written / elapsed if elapsed > 0 else 0.0
+    click.echo(f"imported {result.written:,} identifiers, skipped {result.skipped:,} already "
+               f"present, in {elapsed:.1f} s ({rate:,.0f}/s)")
 
 
 COMMANDS = [handles]

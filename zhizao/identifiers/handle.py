@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
 from zhizao.errors import InvalidHandle
 
@@ -16,7 +17,7 @@ NA_PREFIX = "0.NA"
 MAX_HANDLE_BYTES = 2048
 
 _PREFIX_RE = re.compile(r"[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*\Z")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -25,6 +26,7 @@ def fold_prefix(prefix: str) -> str:
     return prefix.translate(_ASCII_UPPER)
 
 
+@lru_cache(maxsize=4096)
 def check_prefix(prefix: str) -> str:
     """Validate a prefix such as `88.118.8160`; return its canonical form."""
     if not prefix:
@@ -71,14 +73,11 @@ def parse_handle(text: str) -> Handle:
     """Parse `prefix/suffix`. A handle without `/` names a prefix (`0.NA/<text>`), as resolvers do."""
     if not text:
         raise InvalidHandle("Empty handle invalid", field="handle")
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_HANDLE_BYTES:
-        raise InvalidHandle(f"Handle longer than {MAX_HANDLE_BYTES} bytes", field="handle")
     if _CONTROL_RE.search(text):
-        raise InvalidHandle("Handle contains a control character", field="handle")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidHandle("Handle is not valid UTF-8", field="handle") from None
+        raise InvalidHandle("Handle contains a control character or is not valid UTF-8",
+                            field="handle")
+    if len(text) * 4 > MAX_HANDLE_BYTES and len(text.encode("utf-8")) > MAX_HANDLE_BYTES:
+        raise InvalidHandle(f"Handle longer than {MAX_HANDLE_BYTES} bytes", field="handle")
     prefix, slash, suffix = text.partition("/")
     if not slash:
         prefix, suffix = NA_PREFIX, text

@@ -1,10 +1,11 @@
-"""A handle record: the handle plus its values."""
+"""A handle record, and the encoded form storage keeps of it."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from zhizao.identifiers.admin import AdminRecord
 from zhizao.identifiers.handle import Handle
@@ -12,13 +13,28 @@ from zhizao.identifiers.values import (
     HS_ADMIN,
     HandleValue,
     is_secret,
-    stored_value_from_json,
-    stored_value_to_json,
+    value_from_stored,
     value_to_json,
 )
 
 # Value types whose data the reverse lookup (`/hrls/handles?URL=...`) can search.
 SEARCHABLE_TYPES = ("URL", "CHECKSUM", "EMAIL")
+
+
+class EncodedRecord(NamedTuple):
+    """What storage keeps per handle.
+
+    `values_json` holds every value in Handle.Net's output form (secrets as their hash);
+    `public_json` the array anonymous readers get, or None when that is `values_json` itself
+    (no secret, nothing private: almost every identifier), so resolution is one indexed read
+    and the bytes are served as stored.
+    """
+
+    key: str
+    handle: str
+    values_json: str
+    public_json: str | None
+    terms: list[tuple[str, str]]  # (type, value) pairs the reverse lookup finds
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,19 +55,18 @@ class HandleRecord:
             if not is_secret(v) and (include_private or v.is_public)
         ]
 
-    def public_json(self) -> str:
-        """The JSON array served to anonymous readers, computed once per write."""
-        return dump_values(self.readable(include_private=False))
-
-    def stored_json(self) -> str:
-        return json.dumps([stored_value_to_json(v) for v in self.values], ensure_ascii=False,
-                          separators=(",", ":"))
-
     def search_terms(self) -> list[tuple[str, str]]:
         return [
             (v.type, v.data.value) for v in self.values
             if v.type in SEARCHABLE_TYPES and v.data.format == "string" and v.is_public
         ]
+
+    def encode(self) -> EncodedRecord:
+        everything = dump_values(self.values)
+        public = self.readable(include_private=False)
+        public_json = None if len(public) == len(self.values) else dump_values(public)
+        return EncodedRecord(self.handle.key, self.handle.text, everything, public_json,
+                             self.search_terms())
 
 
 def dump_values(values: Iterable[HandleValue]) -> str:
@@ -59,8 +74,8 @@ def dump_values(values: Iterable[HandleValue]) -> str:
                       separators=(",", ":"))
 
 
-def load_values(stored_json: str) -> tuple[HandleValue, ...]:
-    return tuple(stored_value_from_json(v) for v in json.loads(stored_json))
+def load_values(values_json: str) -> tuple[HandleValue, ...]:
+    return tuple(value_from_stored(v) for v in json.loads(values_json))
 
 
 def select_values(values: Sequence[HandleValue], indexes: Sequence[int],

@@ -24,7 +24,7 @@ from zhizao.errors import (
 from zhizao.identifiers.admin import AdminPerm, AdminRecord, AdminRef, parse_identity
 from zhizao.identifiers.authz import require
 from zhizao.identifiers.handle import NA_PREFIX, Handle, parent_prefixes, parse_handle, prefix_handle
-from zhizao.identifiers.record import HandleRecord, select_values
+from zhizao.identifiers.record import EncodedRecord, HandleRecord, select_values
 from zhizao.identifiers.repository import HandleRepository, PrefixRepository, WriteTransaction
 from zhizao.identifiers.seckey import SecretVerifier, hash_secret
 from zhizao.identifiers.values import (
@@ -171,11 +171,24 @@ class Registry:
         if not as_operator:
             assert identity is not None
             with self.handles.write() as tx:
-                for pos, rec in enumerate(records):
+                for rec in records:
                     existing = tx.get(rec.handle.key)
                     if existing is None or overwrite:
                         self._authorize_create(identity, rec.handle, rec.values, existing, tx)
-        return self.handles.put_many(records, overwrite=overwrite)
+        return self.handles.put_many([r.encode() for r in records], overwrite=overwrite)
+
+    def encode_new(self, handle: Handle, values: Sequence[HandleValue]) -> EncodedRecord:
+        """A new record's storage form: indexes checked, secrets hashed, values stamped."""
+        _check_unique_indexes(values)
+        return HandleRecord(handle, _prepare(values, {})).encode()
+
+    def check_importable(self, rows: Sequence[EncodedRecord]) -> None:
+        """Every row's prefix is homed here (a bulk load writes only what this node serves)."""
+        homed = self._homed()
+        for row in rows:
+            prefix = row.key.partition("/")[0]
+            if prefix not in homed:
+                raise PrefixNotHomed(f"{row.handle}: prefix {prefix} is not homed on this node")
 
     def bootstrap(self, handle: Handle, values: Sequence[HandleValue]) -> None:
         """Write a record as the node operator (local CLI): no credential, no permission check."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from zhizao.identifiers.record import HandleRecord
+from zhizao.identifiers.record import EncodedRecord, HandleRecord
 
 
 class WriteTransaction(Protocol):
@@ -28,7 +28,7 @@ class HandleRepository(Protocol):
 
     def write(self) -> AbstractContextManager[WriteTransaction]: ...
 
-    def put_many(self, records: Iterable[HandleRecord], *, overwrite: bool) -> tuple[int, int]:
+    def put_many(self, records: Iterable[EncodedRecord], *, overwrite: bool) -> tuple[int, int]:
         """Write a batch atomically; returns (written, skipped because present and not overwrite)."""
         ...
 

@@ -9,18 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
 from zhizao.identifiers.handle import Handle
-from zhizao.identifiers.record import HandleRecord, load_values
+from zhizao.identifiers.record import EncodedRecord, HandleRecord, load_values
 
 UPSERT_HANDLE = (
-    "INSERT INTO handles (key, handle, prefix, stored, public) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (key) DO UPDATE SET handle = excluded.handle, prefix = excluded.prefix, "
-    "stored = excluded.stored, public = excluded.public"
+    "INSERT INTO handles (key, handle, vals, public) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET handle = excluded.handle, vals = excluded.vals, "
+    "public = excluded.public"
 )
 INSERT_TERM = "INSERT INTO handle_search (type, value, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+DELETE_TERM = "DELETE FROM handle_search WHERE type = ? AND value = ? AND key = ?"
 BATCH_KEYS = 900  # below SQLite's older 999-variable limit
 
 
@@ -35,14 +37,28 @@ def migrations(backend: str) -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
-def record_row(record: HandleRecord) -> tuple[str, str, str, str, str]:
-    h = record.handle
-    return (h.key, h.text, h.prefix, record.stored_json(), record.public_json())
+HandleRow = tuple[str, str | None, str, str | None]  # key, handle if not key, vals, public
+TermRow = tuple[str, str, str]  # type, value, key
 
 
-def row_record(key: str, text: str, prefix: str, stored: str) -> HandleRecord:
-    _, _, suffix = key.partition("/")
-    return HandleRecord(Handle(text, prefix, suffix, key), load_values(stored))
+def batch_rows(records: Iterable[EncodedRecord]) -> tuple[list[HandleRow], list[TermRow]]:
+    """Records as the rows of the two tables: plain tuples, cheap to bind and to pickle."""
+    handle_rows: list[HandleRow] = []
+    term_rows: list[TermRow] = []
+    for key, text, values_json, public_json, terms in records:
+        handle_rows.append((key, None if text == key else text, values_json, public_json))
+        term_rows += [(t, v, key) for t, v in terms]
+    return handle_rows, term_rows
+
+
+def row_record(key: str, text: str | None, values_json: str) -> HandleRecord:
+    prefix, _, suffix = key.partition("/")
+    return HandleRecord(Handle(text or key, prefix, suffix, key), load_values(values_json))
+
+
+def key_range(prefix: str) -> tuple[str, str]:
+    """Keys of handles under `prefix` are exactly those in ['P/', 'P0'): '0' follows '/'."""
+    return f"{prefix}/", f"{prefix}0"
 
 
 def like_pattern(pattern: str) -> str:
@@ -56,19 +72,31 @@ class SqlTransaction:
     def __init__(self, store: SqlStore, conn: Any) -> None:
         self._store = store
         self._conn = conn
+        self._read: dict[str, HandleRecord | None] = {}
 
     def get(self, key: str) -> HandleRecord | None:
-        self._store.lock_key(self._conn, key)
-        return self._store.fetch_record(self._conn, key)
+        if key not in self._read:
+            self._store.lock_key(self._conn, key)
+            self._read[key] = self._store.fetch_record(self._conn, key)
+        return self._read[key]
 
     def put(self, record: HandleRecord) -> None:
-        self._store.write_records(self._conn, [record], replace_terms=True)
+        old = self.get(record.handle.key)
+        old_terms = old.search_terms() if old else []
+        handle_rows, term_rows = batch_rows([record.encode()])
+        self._store.write_rows(self._conn, handle_rows, term_rows,
+                               [(record.handle.key, old_terms)])
+        self._read[record.handle.key] = record
 
     def delete(self, key: str) -> bool:
+        old = self.get(key)
+        if old is None:
+            return False
         q = self._store.q
-        self._conn.execute(q("DELETE FROM handle_search WHERE key = ?"), (key,))
-        cur = self._conn.execute(q("DELETE FROM handles WHERE key = ?"), (key,))
-        return bool(cur.rowcount)
+        conn_exec_many(self._conn, q(DELETE_TERM), [(t, v, key) for t, v in old.search_terms()])
+        self._conn.execute(q("DELETE FROM handles WHERE key = ?"), (key,))
+        self._read[key] = None
+        return True
 
 
 class SqlStore:
@@ -98,20 +126,20 @@ class SqlStore:
 
     def fetch_record(self, conn: Any, key: str) -> HandleRecord | None:
         row = conn.execute(
-            self.q("SELECT key, handle, prefix, stored FROM handles WHERE key = ?"), (key,)
+            self.q("SELECT key, handle, vals FROM handles WHERE key = ?"), (key,)
         ).fetchone()
         return row_record(*row) if row else None
 
-    def write_records(self, conn: Any, records: Sequence[HandleRecord], *,
-                      replace_terms: bool) -> None:
-        rows = [record_row(r) for r in records]
-        conn_exec_many(conn, self.q(UPSERT_HANDLE), rows)
-        if replace_terms:
-            conn_exec_many(conn, self.q("DELETE FROM handle_search WHERE key = ?"),
-                           [(r.handle.key,) for r in records])
-        terms = [(t, v, r.handle.key) for r in records for t, v in r.search_terms()]
-        if terms:
-            conn_exec_many(conn, self.q(INSERT_TERM), terms)
+    def write_rows(self, conn: Any, handle_rows: Sequence[HandleRow],
+                   term_rows: Sequence[TermRow],
+                   stale_terms: Sequence[tuple[str, list[tuple[str, str]]]]) -> None:
+        """Upsert rows; `stale_terms` are (key, terms) of the versions being replaced."""
+        conn_exec_many(conn, self.q(UPSERT_HANDLE), handle_rows)
+        stale = [(t, v, key) for key, terms in stale_terms for t, v in terms]
+        if stale:
+            conn_exec_many(conn, self.q(DELETE_TERM), stale)
+        if term_rows:
+            conn_exec_many(conn, self.q(INSERT_TERM), term_rows)
 
     # HandleRepository
 
@@ -119,37 +147,50 @@ class SqlStore:
         return self.fetch_record(self.reader(), key)
 
     def public_json(self, key: str) -> tuple[str, str] | None:
-        row = self.reader().execute(
-            self.q("SELECT handle, public FROM handles WHERE key = ?"), (key,)
-        ).fetchone()
+        row = self.reader().execute(self._public_sql, (key,)).fetchone()
         return (row[0], row[1]) if row else None
+
+    @cached_property
+    def _public_sql(self) -> str:
+        return self.q("SELECT coalesce(handle, key), coalesce(public, vals) FROM handles "
+                      "WHERE key = ?")
 
     def write(self) -> AbstractContextManager[SqlTransaction]:
         return _TxContext(self)
 
-    def put_many(self, records: Iterable[HandleRecord], *, overwrite: bool) -> tuple[int, int]:
-        batch = list(records)
-        with self.transaction() as conn:
-            skipped = 0
-            if not overwrite:
-                present = self._present_keys(conn, [r.handle.key for r in batch])
-                skipped = sum(1 for r in batch if r.handle.key in present)
-                batch = [r for r in batch if r.handle.key not in present]
-            self.write_records(conn, batch, replace_terms=overwrite)
-        return len(batch), skipped
+    def put_many(self, records: Iterable[EncodedRecord], *, overwrite: bool) -> tuple[int, int]:
+        """Write a batch in one transaction; returns (written, skipped as present)."""
+        return self.put_rows(*batch_rows(records), overwrite=overwrite)
 
-    def _present_keys(self, conn: Any, keys: list[str]) -> set[str]:
-        present: set[str] = set()
+    def put_rows(self, handle_rows: Sequence[HandleRow], term_rows: Sequence[TermRow], *,
+                 overwrite: bool) -> tuple[int, int]:
+        """`put_many` on rows already in table form (see `batch_rows`)."""
+        with self.transaction() as conn:
+            present = self._present(conn, [r[0] for r in handle_rows])
+            if overwrite:
+                stale = [(k, row_record(k, None, vals).search_terms())
+                         for k, vals in present.items()]
+                self.write_rows(conn, handle_rows, term_rows, stale)
+                return len(handle_rows), 0
+            if present:
+                handle_rows = [r for r in handle_rows if r[0] not in present]
+                term_rows = [t for t in term_rows if t[2] not in present]
+            self.write_rows(conn, handle_rows, term_rows, ())
+            return len(handle_rows), len(present)
+
+    def _present(self, conn: Any, keys: list[str]) -> dict[str, str]:
+        """key → stored values of the keys that exist."""
+        present: dict[str, str] = {}
         for i in range(0, len(keys), BATCH_KEYS):
             chunk = keys[i:i + BATCH_KEYS]
             marks = ",".join([self.placeholder] * len(chunk))
-            rows = conn.execute(f"SELECT key FROM handles WHERE key IN ({marks})", chunk)
-            present.update(r[0] for r in rows.fetchall())
+            rows = conn.execute(f"SELECT key, vals FROM handles WHERE key IN ({marks})", chunk)
+            present.update((k, v) for k, v in rows.fetchall())
         return present
 
     def list_handles(self, prefix: str, offset: int, limit: int | None) -> list[str]:
-        sql = "SELECT handle FROM handles WHERE prefix = ? ORDER BY key"
-        params: list[Any] = [prefix]
+        sql = "SELECT coalesce(handle, key) FROM handles WHERE key >= ? AND key < ? ORDER BY key"
+        params: list[Any] = list(key_range(prefix))
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
@@ -157,18 +198,18 @@ class SqlStore:
 
     def count_handles(self, prefix: str) -> int:
         row = self.reader().execute(
-            self.q("SELECT count(*) FROM handles WHERE prefix = ?"), (prefix,)
+            self.q("SELECT count(*) FROM handles WHERE key >= ? AND key < ?"), key_range(prefix)
         ).fetchone()
         return int(row[0])
 
     def search(self, vtype: str, pattern: str, prefix: str | None, offset: int,
                limit: int) -> list[str]:
-        sql = ("SELECT h.handle FROM handle_search s JOIN handles h ON h.key = s.key "
-               "WHERE s.type = ? AND s.value LIKE ? ESCAPE '\\'")
+        sql = ("SELECT coalesce(h.handle, h.key) FROM handle_search s "
+               "JOIN handles h ON h.key = s.key WHERE s.type = ? AND s.value LIKE ? ESCAPE '\\'")
         params: list[Any] = [vtype, like_pattern(pattern)]
         if prefix is not None:
-            sql += " AND h.prefix = ?"
-            params.append(prefix)
+            sql += " AND s.key >= ? AND s.key < ?"
+            params += list(key_range(prefix))
         sql += " ORDER BY h.key LIMIT ? OFFSET ?"
         params += [limit, offset]
         return [r[0] for r in self.reader().execute(self.q(sql), params).fetchall()]

@@ -1,21 +1,22 @@
--- Handles: one row per handle. `stored` holds every value (secrets hashed), `public` the JSON
--- array anonymous readers get, computed at write time so resolution is a single indexed read.
+-- Handles: one row per handle, keyed by the canonical name (prefix upper-cased, suffix as is).
+-- `vals` holds every value in Handle.Net's JSON output form (secrets as salted hashes);
+-- `public` the array anonymous readers get, NULL when it equals `vals`. Resolution is one
+-- primary-key read whose bytes are served as stored. Listing a prefix P is the key range
+-- ['P/', 'P0'), so no further index is needed.
 CREATE TABLE handles (
-    key     TEXT PRIMARY KEY,   -- canonical: prefix upper-cased (ASCII), suffix as is
-    handle  TEXT NOT NULL,      -- as the client wrote it
-    prefix  TEXT NOT NULL,      -- canonical prefix of the handle (0.NA for prefix handles)
-    stored  TEXT NOT NULL,
-    public  TEXT NOT NULL
+    key     TEXT PRIMARY KEY,
+    handle  TEXT,               -- as first written, when it differs from key
+    vals    TEXT NOT NULL,
+    public  TEXT
 ) WITHOUT ROWID;
-CREATE INDEX handles_by_prefix ON handles (prefix, key);
 
+-- Reverse lookup (/hrls): public URL / CHECKSUM / EMAIL values.
 CREATE TABLE handle_search (
     type   TEXT NOT NULL,
     value  TEXT NOT NULL,
     key    TEXT NOT NULL,
     PRIMARY KEY (type, value, key)
 ) WITHOUT ROWID;
-CREATE INDEX handle_search_by_key ON handle_search (key);
 
 CREATE TABLE prefixes (
     prefix    TEXT PRIMARY KEY,
