@@ -108,7 +108,9 @@ def error_body(exc: e.ZhizaoError, handle: str | None) -> dict[str, Any]:
     return body
 
 
+_json_str = json.encoder.encode_basestring  # type: ignore[attr-defined]  # C, ensure_ascii=False
+
+
 def resolution_body(handle: str, values_json: str) -> str:
     """`{"responseCode":1,"handle":…,"values":[…]}` around a precomputed values array."""
-    return ('{"responseCode":1,"handle":' + json.dumps(handle, ensure_ascii=False)
-            + ',"values":' + values_json + "}")
+    return '{"responseCode":1,"handle":' + _json_str(handle) + ',"values":' + values_json + "}"

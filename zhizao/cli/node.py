@@ -75,11 +75,12 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, tls_cert: Path
         settings = settings.with_overrides(insecure_loopback_auth=True)
     node = open_node(ctx)  # fail here, in one line, if the database is unusable
     try:
-        first = []
-        for prefix in node.store.homed_prefixes()[:1]:
-            first = node.store.list_handles(prefix, 0, 1)
+        sample = [h for p in node.store.homed_prefixes()[:1]
+                  for h in node.store.list_handles(p, 0, 10)]
     finally:
         node.close()
+    # Show an identifier worth resolving: not the administrator's own handle, if there is one.
+    first = sorted(sample, key=lambda h: h.upper().endswith("/ADMIN"))[:1]
     os.environ.update(export_settings(settings))
     scheme = "https" if tls_cert else "http"
     base = f"{scheme}://{host}:{port}"

@@ -1,0 +1,199 @@
+"""Resolution and bulk-import benchmark.
+
+Loads N handles (default 1,000,000) into a fresh SQLite store with `zhizao handles import`'s code,
+serves them with `zhizao serve`, and drives `GET /api/handles/{random existing handle}` with wrk;
+in the same run nginx serves one static JSON file of the same size to the same wrk. Runs
+alternate (zhizao, nginx, zhizao, ...) so both see the same machine weather; medians are
+reported. Needs `wrk` and `nginx` (Debian: apt-get install wrk nginx-light).
+
+    .venv/bin/python bench/resolve.py [--handles 1000000] [--runs 3] [--workers 2]
+                                      [--postgres-url postgresql://...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from zhizao.importer import import_lines
+from zhizao.node import Node
+from zhizao.provision import create_prefix
+from zhizao.settings import Settings
+
+PREFIX = "88.118.8160"
+ROOT = Path(__file__).resolve().parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float = 30) -> bytes:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return r.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def csv_lines(n: int):
+    yield "handle,URL\n"
+    for i in range(n):
+        yield f"{PREFIX}/BENCH-{i:07d},https://example.com/items/{i:07d}\n"
+
+
+def load(url: str, n: int) -> float:
+    """Import n handles; returns identifiers per second."""
+    node = Node(Settings(database_url=url))
+    create_prefix(node, PREFIX, f"300:{PREFIX}/ADMIN", "bench")
+    started = time.perf_counter()
+    result = import_lines(node, csv_lines(n), "csv", batch_size=10_000)
+    elapsed = time.perf_counter() - started
+    node.close()
+    assert result.written == n, result
+    return n / elapsed
+
+
+def wrk(url: str, script: Path, seconds: int) -> dict[str, float]:
+    out = subprocess.run(["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", "-s", str(script),
+                          url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"wrk saw {errors.group(1)} error responses:\n{out}")
+    return {"rps": rps, "p99_ms": float(p99.group(1)) * scale}
+
+
+def start_nginx(work: Path, body: bytes) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    (work / "www").mkdir(exist_ok=True)
+    (work / "www" / "handle.json").write_bytes(body)
+    conf = work / "nginx.conf"
+    conf.write_text(f"""
+worker_processes auto;
+daemon off;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    default_type application/json;
+    sendfile on;
+    keepalive_requests 1000000;
+    client_body_temp_path {work}/tmp; proxy_temp_path {work}/tmp; fastcgi_temp_path {work}/tmp;
+    uwsgi_temp_path {work}/tmp; scgi_temp_path {work}/tmp;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ root {work}/www; try_files /handle.json =404; }}
+    }}
+}}
+""")
+    work.chmod(0o755)  # nginx workers run as an unprivileged user
+    proc = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf),
+                             "-p", str(work)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    wait_http(f"http://127.0.0.1:{port}/x")
+    return proc, port
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--handles", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--postgres-url", help="also time the import into this PostgreSQL database "
+                    "(its handles tables are dropped first)")
+    ap.add_argument("--out", type=Path, default=ROOT / "out" / "resolve.json")
+    args = ap.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            raise SystemExit(f"{tool} is not installed (apt-get install wrk nginx-light)")
+
+    work = Path(tempfile.mkdtemp(prefix="zhizao-bench-"))
+    db = f"sqlite:///{work / 'bench.db'}"
+    results: dict[str, object] = {"handles": args.handles, "workers": args.workers,
+                                  "runs": args.runs, "seconds": args.seconds}
+    print(f"loading {args.handles:,} handles into {db} ...", flush=True)
+    results["import_sqlite_per_s"] = load(db, args.handles)
+    print(f"  SQLite import: {results['import_sqlite_per_s']:,.0f} identifiers/s", flush=True)
+    if args.postgres_url:
+        import psycopg
+
+        with psycopg.connect(args.postgres_url, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS handles, handle_search, prefixes, server_admins, "
+                         "resolution_counts, schema_migrations")
+        results["import_postgres_per_s"] = load(args.postgres_url, args.handles)
+        print(f"  PostgreSQL import: {results['import_postgres_per_s']:,.0f} identifiers/s",
+              flush=True)
+
+    port = free_port()
+    env = {**os.environ, "ZHIZAO_DATABASE_URL": db}
+    server = subprocess.Popen([sys.executable, "-m", "zhizao", "serve", "--port", str(port),
+                               "--workers", str(args.workers)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    nginx = None
+    try:
+        base = f"http://127.0.0.1:{port}"
+        body = wait_http(f"{base}/api/handles/{PREFIX}/BENCH-0000042")
+        assert json.loads(body)["responseCode"] == 1
+        nginx, nginx_port = start_nginx(work, body)
+        script = work / "random.lua"
+        script.write_text(f"""
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", string.format("/api/handles/{PREFIX}/BENCH-%07d",
+                                         math.random(0, {args.handles - 1})))
+end
+""")
+        wrk(f"{base}/", script, 2)  # warm-up: workers, caches
+        zz, ng = [], []
+        for run in range(args.runs):
+            zz.append(wrk(f"{base}/", script, args.seconds))
+            ng.append(wrk(f"http://127.0.0.1:{nginx_port}/", script, args.seconds))
+            print(f"  run {run + 1}: zhizao {zz[-1]['rps']:,.0f} req/s p99 {zz[-1]['p99_ms']:.2f} ms"
+                  f" | nginx {ng[-1]['rps']:,.0f} req/s p99 {ng[-1]['p99_ms']:.2f} ms", flush=True)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+    results["response_bytes"] = len(body)
+    results["zhizao"] = {"runs": zz, "median_rps": statistics.median(r["rps"] for r in zz),
+                         "median_p99_ms": statistics.median(r["p99_ms"] for r in zz)}
+    results["nginx"] = {"runs": ng, "median_rps": statistics.median(r["rps"] for r in ng),
+                        "median_p99_ms": statistics.median(r["p99_ms"] for r in ng)}
+    ratio = results["zhizao"]["median_rps"] / results["nginx"]["median_rps"]  # type: ignore[index]
+    results["ratio"] = ratio
+    print(f"median: zhizao {results['zhizao']['median_rps']:,.0f} req/s "  # type: ignore[index]
+          f"(p99 {results['zhizao']['median_p99_ms']:.2f} ms), nginx "  # type: ignore[index]
+          f"{results['nginx']['median_rps']:,.0f} req/s "  # type: ignore[index]
+          f"(p99 {results['nginx']['median_p99_ms']:.2f} ms); ratio {ratio:.2f}")  # type: ignore[index]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
