@@ -73,8 +73,12 @@ def load(url: str, n: int) -> float:
 
 
 def wrk(url: str, script: Path, seconds: int) -> dict[str, float]:
-    out = subprocess.run(["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", "-s", str(script),
-                          url], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
@@ -109,9 +113,11 @@ http {{
 }}
 """)
     work.chmod(0o755)  # nginx workers run as an unprivileged user
-    proc = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf),
-                             "-p", str(work)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(work)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_http(f"http://127.0.0.1:{port}/x")
     return proc, port
 
@@ -122,8 +128,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--postgres-url", help="also time the import into this PostgreSQL database "
-                    "(its handles tables are dropped first)")
+    ap.add_argument(
+        "--postgres-url",
+        help="also time the import into this PostgreSQL database "
+        "(its handles tables are dropped first)",
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "resolve.json")
     args = ap.parse_args()
     for tool in ("wrk", "nginx"):
@@ -132,8 +141,12 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="zhizao-bench-"))
     db = f"sqlite:///{work / 'bench.db'}"
-    results: dict[str, object] = {"handles": args.handles, "workers": args.workers,
-                                  "runs": args.runs, "seconds": args.seconds}
+    results: dict[str, object] = {
+        "handles": args.handles,
+        "workers": args.workers,
+        "runs": args.runs,
+        "seconds": args.seconds,
+    }
     print(f"loading {args.handles:,} handles into {db} ...", flush=True)
     results["import_sqlite_per_s"] = load(db, args.handles)
     print(f"  SQLite import: {results['import_sqlite_per_s']:,.0f} identifiers/s", flush=True)
@@ -141,17 +154,33 @@ def main() -> None:
         import psycopg
 
         with psycopg.connect(args.postgres_url, autocommit=True) as conn:
-            conn.execute("DROP TABLE IF EXISTS handles, handle_search, prefixes, server_admins, "
-                         "resolution_counts, schema_migrations")
+            conn.execute(
+                "DROP TABLE IF EXISTS handles, handle_search, prefixes, server_admins, "
+                "resolution_counts, schema_migrations"
+            )
         results["import_postgres_per_s"] = load(args.postgres_url, args.handles)
-        print(f"  PostgreSQL import: {results['import_postgres_per_s']:,.0f} identifiers/s",
-              flush=True)
+        print(
+            f"  PostgreSQL import: {results['import_postgres_per_s']:,.0f} identifiers/s",
+            flush=True,
+        )
 
     port = free_port()
     env = {**os.environ, "ZHIZAO_DATABASE_URL": db}
-    server = subprocess.Popen([sys.executable, "-m", "zhizao", "serve", "--port", str(port),
-                               "--workers", str(args.workers)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "zhizao",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     nginx = None
     try:
         base = f"http://127.0.0.1:{port}"
@@ -171,8 +200,11 @@ end
         for run in range(args.runs):
             zz.append(wrk(f"{base}/", script, args.seconds))
             ng.append(wrk(f"http://127.0.0.1:{nginx_port}/", script, args.seconds))
-            print(f"  run {run + 1}: zhizao {zz[-1]['rps']:,.0f} req/s p99 {zz[-1]['p99_ms']:.2f} ms"
-                  f" | nginx {ng[-1]['rps']:,.0f} req/s p99 {ng[-1]['p99_ms']:.2f} ms", flush=True)
+            print(
+                f"  run {run + 1}: zhizao {zz[-1]['rps']:,.0f} req/s p99 {zz[-1]['p99_ms']:.2f} ms"
+                f" | nginx {ng[-1]['rps']:,.0f} req/s p99 {ng[-1]['p99_ms']:.2f} ms",
+                flush=True,
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -180,16 +212,24 @@ end
             nginx.terminate()
             nginx.wait(timeout=10)
     results["response_bytes"] = len(body)
-    results["zhizao"] = {"runs": zz, "median_rps": statistics.median(r["rps"] for r in zz),
-                         "median_p99_ms": statistics.median(r["p99_ms"] for r in zz)}
-    results["nginx"] = {"runs": ng, "median_rps": statistics.median(r["rps"] for r in ng),
-                        "median_p99_ms": statistics.median(r["p99_ms"] for r in ng)}
+    results["zhizao"] = {
+        "runs": zz,
+        "median_rps": statistics.median(r["rps"] for r in zz),
+        "median_p99_ms": statistics.median(r["p99_ms"] for r in zz),
+    }
+    results["nginx"] = {
+        "runs": ng,
+        "median_rps": statistics.median(r["rps"] for r in ng),
+        "median_p99_ms": statistics.median(r["p99_ms"] for r in ng),
+    }
     ratio = results["zhizao"]["median_rps"] / results["nginx"]["median_rps"]  # type: ignore[index]
     results["ratio"] = ratio
-    print(f"median: zhizao {results['zhizao']['median_rps']:,.0f} req/s "  # type: ignore[index]
-          f"(p99 {results['zhizao']['median_p99_ms']:.2f} ms), nginx "  # type: ignore[index]
-          f"{results['nginx']['median_rps']:,.0f} req/s "  # type: ignore[index]
-          f"(p99 {results['nginx']['median_p99_ms']:.2f} ms); ratio {ratio:.2f}")  # type: ignore[index]
+    print(
+        f"median: zhizao {results['zhizao']['median_rps']:,.0f} req/s "  # type: ignore[index]
+        f"(p99 {results['zhizao']['median_p99_ms']:.2f} ms), nginx "  # type: ignore[index]
+        f"{results['nginx']['median_rps']:,.0f} req/s "  # type: ignore[index]
+        f"(p99 {results['nginx']['median_p99_ms']:.2f} ms); ratio {ratio:.2f}"
+    )  # type: ignore[index]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
     shutil.rmtree(work, ignore_errors=True)

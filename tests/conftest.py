@@ -1,4 +1,4 @@
-"""Shared fixtures: real SQLite files in tmp_path, real PostgreSQL schemas, real server processes."""
+"""Shared fixtures: real SQLite files, real PostgreSQL schemas, real server processes."""
 
 from __future__ import annotations
 
@@ -105,8 +105,14 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 20.
 
 
 class Server:
-    def __init__(self, tmp: Path, *, tls: bool = True, extra: tuple[str, ...] = (),
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        *,
+        tls: bool = True,
+        extra: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.tmp = tmp
         self.db = f"sqlite:///{tmp / 'server.db'}"
         self.port = free_port()
@@ -122,20 +128,41 @@ class Server:
     def setup(self) -> None:
         secret_file = self.tmp / "secret"
         secret_file.write_text(SECRET)
-        subprocess.run(zhizao_cmd("-d", self.db, "prefix", "create", PREFIX, "--admin", ADMIN,
-                                  "--secret-file", str(secret_file), "--server-admin"),
-                       check=True, capture_output=True)
+        subprocess.run(
+            zhizao_cmd(
+                "-d",
+                self.db,
+                "prefix",
+                "create",
+                PREFIX,
+                "--admin",
+                ADMIN,
+                "--secret-file",
+                str(secret_file),
+                "--server-admin",
+            ),
+            check=True,
+            capture_output=True,
+        )
         if self.tls:
-            subprocess.run(zhizao_cmd("tls", "selfsigned", "--out", str(self.tmp / "tls")),
-                           check=True, capture_output=True)
+            subprocess.run(
+                zhizao_cmd("tls", "selfsigned", "--out", str(self.tmp / "tls")),
+                check=True,
+                capture_output=True,
+            )
 
     def start(self) -> Server:
         args = ["-d", self.db, "serve", "--port", str(self.port), *self.extra]
         if self.tls:
-            args += ["--tls-cert", str(self.tmp / "tls" / "cert.pem"),
-                     "--tls-key", str(self.tmp / "tls" / "key.pem")]
-        self.proc = subprocess.Popen(zhizao_cmd(*args), env=self.env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
+            args += [
+                "--tls-cert",
+                str(self.tmp / "tls" / "cert.pem"),
+                "--tls-key",
+                str(self.tmp / "tls" / "key.pem"),
+            ]
+        self.proc = subprocess.Popen(
+            zhizao_cmd(*args), env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
         wait_for_port(self.port, self.proc)
         return self
 

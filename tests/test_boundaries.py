@@ -41,11 +41,18 @@ def test_import_boundaries():
             if inner in EDGES and pkg not in EDGES | {"__main__"}:
                 problems.append(f"{path.relative_to(ROOT)} imports the edge {name}")
             if pkg in DOMAINS:
-                ok = (top in stdlib or top in DOMAIN_THIRD_PARTY
-                      or (top == "zhizao" and (inner in DOMAINS or inner == "errors")))
+                ok = (
+                    top in stdlib
+                    or top in DOMAIN_THIRD_PARTY
+                    or (top == "zhizao" and (inner in DOMAINS or inner == "errors"))
+                )
                 if not ok:
                     problems.append(f"domain module {path.relative_to(ROOT)} imports {name}")
-            if pkg == "storage" and top == "zhizao" and inner not in DOMAINS | {"errors", "storage"}:
+            if (
+                pkg == "storage"
+                and top == "zhizao"
+                and inner not in DOMAINS | {"errors", "storage"}
+            ):
                 problems.append(f"storage module {path.relative_to(ROOT)} imports {name}")
             if pkg == "errors" and top == "zhizao":
                 problems.append(f"errors.py imports {name}")
@@ -54,7 +61,9 @@ def test_import_boundaries():
 
 def test_only_settings_reads_the_environment():
     offenders = [
-        str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py")
-        if p.name != "settings.py" and ("os.environ.get" in p.read_text() or "getenv" in p.read_text())
+        str(p.relative_to(ROOT))
+        for p in ROOT.rglob("*.py")
+        if p.name != "settings.py"
+        and ("os.environ.get" in p.read_text() or "getenv" in p.read_text())
     ]
     assert offenders == []

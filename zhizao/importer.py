@@ -93,10 +93,14 @@ class _Sink:
         if self._proc is None:
             ctx = mp.get_context("spawn")
             self._batches, self._results = ctx.Queue(maxsize=3), ctx.Queue()
-            self._proc = ctx.Process(target=_writer, name="zhizao-import-writer", daemon=True,
-                                     args=(self.node.settings, self.overwrite, self._batches,
-                                           self._results))
+            self._proc = ctx.Process(
+                target=_writer,
+                name="zhizao-import-writer",
+                daemon=True,
+                args=(self.node.settings, self.overwrite, self._batches, self._results),
+            )
             self._proc.start()
+            assert self._first is not None
             self._batches.put(batch_rows(self._first))
             self._first = None
         self._batches.put(batch_rows(batch))
@@ -116,9 +120,15 @@ class _Sink:
         return self.result
 
 
-def import_lines(node: Node, lines: Iterable[str], fmt: str, *, overwrite: bool = False,
-                 batch_size: int = 10_000,
-                 on_batch: Callable[[int], None] | None = None) -> ImportResult:
+def import_lines(
+    node: Node,
+    lines: Iterable[str],
+    fmt: str,
+    *,
+    overwrite: bool = False,
+    batch_size: int = 10_000,
+    on_batch: Callable[[int], None] | None = None,
+) -> ImportResult:
     """Load every row. On a bad row, store every batch before its own, then raise its error."""
     sink = _Sink(node, overwrite)
     encoded = 0

@@ -18,7 +18,6 @@ from zhizao.identifiers.values import (
 from zhizao.node import Node
 
 
-
 @dataclass(frozen=True, slots=True)
 class PrefixSetup:
     prefix: str
@@ -26,8 +25,9 @@ class PrefixSetup:
     secret: str
 
 
-def create_prefix(node: Node, prefix: str, admin: str, secret: str, *,
-                  server_admin: bool = False) -> PrefixSetup:
+def create_prefix(
+    node: Node, prefix: str, admin: str, secret: str, *, server_admin: bool = False
+) -> PrefixSetup:
     """Home `prefix` and make `admin` (`index:handle`, under the prefix) its administrator.
 
     `0.NA/<prefix>` gets HS_ADMIN (all bits) naming the group at index 200, an HS_VLIST holding
@@ -44,15 +44,26 @@ def create_prefix(node: Node, prefix: str, admin: str, secret: str, *,
     na = prefix_handle(prefix)
     node.store.home(canonical)
     node.homed.invalidate()
-    node.registry.bootstrap(na, [
-        admin_value(100, na.text, ADMIN_GROUP_INDEX, perms_to_string(ALL_PERMS)),
-        HandleValue(ADMIN_GROUP_INDEX, HS_VLIST, Data("vlist", [
-            {"handle": ref.handle, "index": ref.index}])),
-    ])
-    node.registry.bootstrap(admin_handle, [
-        default_owner(prefix),
-        HandleValue(ref.index, HS_SECKEY, Data("string", secret), permissions=SECRET_PERMISSIONS),
-    ])
+    node.registry.bootstrap(
+        na,
+        [
+            admin_value(100, na.text, ADMIN_GROUP_INDEX, perms_to_string(ALL_PERMS)),
+            HandleValue(
+                ADMIN_GROUP_INDEX,
+                HS_VLIST,
+                Data("vlist", [{"handle": ref.handle, "index": ref.index}]),
+            ),
+        ],
+    )
+    node.registry.bootstrap(
+        admin_handle,
+        [
+            default_owner(prefix),
+            HandleValue(
+                ref.index, HS_SECKEY, Data("string", secret), permissions=SECRET_PERMISSIONS
+            ),
+        ],
+    )
     if server_admin:
         node.store.add_server_admin(str(ref))
     return PrefixSetup(canonical, ref, secret)
@@ -86,14 +97,15 @@ def load_example(node: Node) -> PrefixSetup | None:
     """The `init` example; None when it is already there (re-running is safe)."""
     if EXAMPLE_PREFIX in node.store.homed_prefixes():
         return None
-    setup = create_prefix(node, EXAMPLE_PREFIX, EXAMPLE_ADMIN, secrets.token_urlsafe(18),
-                          server_admin=True)
+    setup = create_prefix(
+        node, EXAMPLE_PREFIX, EXAMPLE_ADMIN, secrets.token_urlsafe(18), server_admin=True
+    )
     owner = default_owner(EXAMPLE_PREFIX)
     items = []
     for text, fields in EXAMPLE_HANDLES.items():
-        values = [owner] + [HandleValue(i, t, Data("string", v))
-                            for i, (t, v) in enumerate(fields.items(), start=1)]
+        values = [owner] + [
+            HandleValue(i, t, Data("string", v)) for i, (t, v) in enumerate(fields.items(), start=1)
+        ]
         items.append((parse_handle(text), values))
     node.registry.create_many(items, None, overwrite=True, as_operator=True)
     return setup
-

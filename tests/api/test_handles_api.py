@@ -33,11 +33,23 @@ def put(client, handle, body, params="", headers=None, ctype="application/json")
     return client.put(f"/api/handles/{handle}{params}", content=data, headers=hdrs)
 
 
-PYHANDLE_BODY = {"values": [
-    {"index": 100, "type": "HS_ADMIN", "data": {"value": {
-        "index": "200", "handle": f"0.NA/{PREFIX}", "permissions": "011111110011"},
-        "format": "admin"}},
-    {"index": 1, "type": "URL", "data": "https://example.com/p1"}]}
+PYHANDLE_BODY = {
+    "values": [
+        {
+            "index": 100,
+            "type": "HS_ADMIN",
+            "data": {
+                "value": {
+                    "index": "200",
+                    "handle": f"0.NA/{PREFIX}",
+                    "permissions": "011111110011",
+                },
+                "format": "admin",
+            },
+        },
+        {"index": 1, "type": "URL", "data": "https://example.com/p1"},
+    ]
+}
 
 
 def test_create_resolve_delete_with_handle_net_codes(client):
@@ -64,13 +76,25 @@ def test_create_resolve_delete_with_handle_net_codes(client):
 def test_add_modify_remove_values_by_index(client):
     h = f"{PREFIX}/v"
     put(client, h, PYHANDLE_BODY)
-    r = put(client, h, {"values": [{"index": 5, "type": "K", "data": "a"}]}, "?index=5&overwrite=false")
+    r = put(
+        client, h, {"values": [{"index": 5, "type": "K", "data": "a"}]}, "?index=5&overwrite=false"
+    )
     assert (r.status_code, r.json()["responseCode"]) == (201, 1)
-    r = put(client, h, {"values": [{"index": 5, "type": "K", "data": "a"}]}, "?index=5&overwrite=false")
+    r = put(
+        client, h, {"values": [{"index": 5, "type": "K", "data": "a"}]}, "?index=5&overwrite=false"
+    )
     assert (r.status_code, r.json()["responseCode"]) == (409, 201)
-    r = put(client, h, {"values": [{"index": 1, "type": "URL", "data": "u2"},
-                                   {"index": 4, "type": "N", "data": "n"}]},
-            "?index=1&index=4&overwrite=true")
+    r = put(
+        client,
+        h,
+        {
+            "values": [
+                {"index": 1, "type": "URL", "data": "u2"},
+                {"index": 4, "type": "N", "data": "n"},
+            ]
+        },
+        "?index=1&index=4&overwrite=true",
+    )
     assert r.status_code == 200
     r = put(client, h, {"values": [{"index": 6, "type": "K", "data": "a"}]}, "?index=7")
     assert (r.status_code, r.json()["responseCode"]) == (400, 4)
@@ -86,8 +110,12 @@ def test_add_modify_remove_values_by_index(client):
 def test_resolution_filter_with_no_match_is_rc_200_values_empty(client):
     r = client.get(f"/api/handles/{PREFIX}/ADMIN?type=URL")
     assert r.status_code == 200
-    assert r.json() == {"responseCode": 200, "handle": f"{PREFIX}/ADMIN", "values": [],
-                        "message": "Values Not Found"}
+    assert r.json() == {
+        "responseCode": 200,
+        "handle": f"{PREFIX}/ADMIN",
+        "values": [],
+        "message": "Values Not Found",
+    }
 
 
 def test_not_homed_prefix_is_rc_301(client):
@@ -107,22 +135,32 @@ def test_mint_new_suffix(client):
 def test_listing_needs_the_list_bit_and_returns_total_as_string(client):
     r = client.get(f"/api/handles?prefix={PREFIX}&page=0&pageSize=1", headers=basic())
     body = r.json()
-    assert r.status_code == 200 and body["totalCount"] == "1" and body["handles"] == [f"{PREFIX}/ADMIN"]
+    assert (
+        r.status_code == 200
+        and body["totalCount"] == "1"
+        and body["handles"] == [f"{PREFIX}/ADMIN"]
+    )
     assert (body["page"], body["pageSize"]) == (0, 1)
     r = client.get(f"/api/handles?prefix={PREFIX}")
     assert (r.status_code, r.json()["responseCode"]) == (401, 402)
     assert client.get("/api/handles").json()["responseCode"] == 102
 
 
-@pytest.mark.parametrize("body, ctype, rc", [
-    ("{not json", "application/json", 4),
-    ('{"values": 3}', "application/json", 4),
-    ("[]", "text/plain", 4),
-    ('[{"index": "x", "type": "URL", "data": "a"}]', "application/json", 202),
-    ('[{"index": 1, "type": "URL", "data": "a"}, {"index": 1, "type": "URL", "data": "b"}]',
-     "application/json", 202),
-    ('{"handle": "88.118.8160/other", "values": []}', "application/json", 4),
-])
+@pytest.mark.parametrize(
+    "body, ctype, rc",
+    [
+        ("{not json", "application/json", 4),
+        ('{"values": 3}', "application/json", 4),
+        ("[]", "text/plain", 4),
+        ('[{"index": "x", "type": "URL", "data": "a"}]', "application/json", 202),
+        (
+            '[{"index": 1, "type": "URL", "data": "a"}, {"index": 1, "type": "URL", "data": "b"}]',
+            "application/json",
+            202,
+        ),
+        ('{"handle": "88.118.8160/other", "values": []}', "application/json", 4),
+    ],
+)
 def test_bad_bodies_get_handle_net_errors(client, body, ctype, rc):
     r = put(client, f"{PREFIX}/bad", body, ctype=ctype)
     assert r.status_code == 400
@@ -131,8 +169,12 @@ def test_bad_bodies_get_handle_net_errors(client, body, ctype, rc):
 
 
 def test_bad_value_error_names_the_field(client):
-    r = put(client, f"{PREFIX}/bad", '[{"index": 1, "type": "URL", "data": "a"}, '
-            '{"index": 2, "type": "URL", "data": "b", "permissions": "xyz"}]')
+    r = put(
+        client,
+        f"{PREFIX}/bad",
+        '[{"index": 1, "type": "URL", "data": "a"}, '
+        '{"index": 2, "type": "URL", "data": "b", "permissions": "xyz"}]',
+    )
     assert "values[1].permissions" in r.json()["message"]
 
 
@@ -154,8 +196,11 @@ def test_credentials(client, plain):
     r = put(client, h, PYHANDLE_BODY, headers=basic(password="wrong"))
     assert r.status_code == 401 and r.content == b""
     assert 'Basic realm="handle"' in r.headers["www-authenticate"]
-    r = client.put(f"/api/handles/{h}", content=json.dumps(PYHANDLE_BODY),
-                   headers={"Content-Type": "application/json"})
+    r = client.put(
+        f"/api/handles/{h}",
+        content=json.dumps(PYHANDLE_BODY),
+        headers={"Content-Type": "application/json"},
+    )
     assert (r.status_code, r.json()["responseCode"]) == (401, 402)
     # Unencoded `index:handle` as typed by hand also works.
     assert put(client, h, PYHANDLE_BODY, headers=basic(encode=False)).status_code == 200
@@ -204,14 +249,19 @@ def test_prefixes_and_site(client, node):
     assert client.request("DELETE", "/api/prefixes/88.5", headers=basic()).status_code == 200
     assert client.get("/api/handles/88.5/x").json()["responseCode"] == 301
     site = client.get("/api/site").json()
-    assert site["responseCode"] == 1 and site["site"]["servers"][0]["interfaces"][0]["protocol"] == "HTTPS"
+    assert (
+        site["responseCode"] == 1
+        and site["site"]["servers"][0]["interfaces"][0]["protocol"] == "HTTPS"
+    )
 
 
 def test_reverse_lookup(client):
     put(client, f"{PREFIX}/a", PYHANDLE_BODY)
     r = client.get("/hrls/handles?URL=https://example.com/p1", headers=basic())
     assert r.json() == [f"{PREFIX}/a"]
-    assert client.get("/hrls/handles?URL=*example*&limit=1", headers=basic()).json() == [f"{PREFIX}/a"]
+    assert client.get("/hrls/handles?URL=*example*&limit=1", headers=basic()).json() == [
+        f"{PREFIX}/a"
+    ]
     assert client.get("/hrls/handles?URL=x").status_code == 401
     assert client.get("/hrls/handles?FOO=x", headers=basic()).status_code == 400
 
@@ -227,11 +277,15 @@ def test_resolutions_are_counted_per_prefix(client, node):
 
 
 def test_batch_registration_over_http_is_all_or_nothing(client):
-    items = [{"handle": f"{PREFIX}/b{i}", "values": [{"index": 1, "type": "URL", "data": f"u{i}"}]}
-             for i in range(3)]
+    items = [
+        {"handle": f"{PREFIX}/b{i}", "values": [{"index": 1, "type": "URL", "data": f"u{i}"}]}
+        for i in range(3)
+    ]
     r = client.post("/api/handles", json={"handles": items}, headers=basic())
     assert r.json() == {"responseCode": 1, "created": 3, "skipped": 0}
-    assert client.post("/api/handles", json={"handles": items}, headers=basic()).json()["skipped"] == 3
+    assert (
+        client.post("/api/handles", json={"handles": items}, headers=basic()).json()["skipped"] == 3
+    )
     bad = items + [{"handle": f"{PREFIX}/b9", "values": [{"index": 1, "type": "URL"}]}]
     bad[0] = {"handle": f"{PREFIX}/new0", "values": [{"index": 1, "type": "URL", "data": "x"}]}
     r = client.post("/api/handles", json={"handles": bad}, headers=basic())

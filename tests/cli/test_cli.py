@@ -46,11 +46,18 @@ def test_init_is_safe_to_rerun(tmp_path, sqlite_url, monkeypatch):
 
 
 def test_prefix_create_with_prompted_secret_and_resolve_json(sqlite_url):
-    r = run(sqlite_url, "prefix", "create", "88.200.1", "--admin", "300:88.200.1/ADMIN",
-            input="pw\npw\n")
+    r = run(
+        sqlite_url,
+        "prefix",
+        "create",
+        "88.200.1",
+        "--admin",
+        "300:88.200.1/ADMIN",
+        input="pw\npw\n",
+    )
     assert r.exit_code == 0, r.output
     out = run(sqlite_url, "resolve", "88.200.1/ADMIN", "--json").output
-    body = json.loads(out[out.index("{"):])
+    body = json.loads(out[out.index("{") :])
     assert body["handle"] == "88.200.1/ADMIN"
     assert all(v["type"] != "HS_SECKEY" for v in body["values"])
     assert "88.200.1\t1" in run(sqlite_url, "prefix", "list").output
@@ -59,8 +66,10 @@ def test_prefix_create_with_prompted_secret_and_resolve_json(sqlite_url):
 def test_import_csv_then_rerun_skips(tmp_path, sqlite_url):
     run(sqlite_url, "prefix", "create", PREFIX, "--admin", f"300:{PREFIX}/ADMIN", input="a\na\n")
     f = tmp_path / "ids.csv"
-    f.write_text("handle,URL,2:PRODUCT\n" + "".join(
-        f"{PREFIX}/CELL-{i:04},https://example.com/c{i},cell {i}\n" for i in range(250)))
+    f.write_text(
+        "handle,URL,2:PRODUCT\n"
+        + "".join(f"{PREFIX}/CELL-{i:04},https://example.com/c{i},cell {i}\n" for i in range(250))
+    )
     r = run(sqlite_url, "handles", "import", str(f), "--batch-size", "100")
     assert r.exit_code == 0 and "imported 250 identifiers, skipped 0" in r.output
     r = run(sqlite_url, "handles", "import", str(f))
@@ -72,13 +81,24 @@ def test_import_csv_then_rerun_skips(tmp_path, sqlite_url):
 def test_import_reports_the_bad_line_and_keeps_its_batch_out(tmp_path, sqlite_url):
     run(sqlite_url, "prefix", "create", PREFIX, "--admin", f"300:{PREFIX}/ADMIN", input="a\na\n")
     f = tmp_path / "ids.jsonl"
-    good = [json.dumps({"handle": f"{PREFIX}/J{i}", "values": [
-        {"index": 1, "type": "URL", "data": f"u{i}"}]}) for i in range(5)]
-    bad = json.dumps({"handle": f"{PREFIX}/J9", "values": [{"index": 1, "type": "URL",
-                                                            "data": "x", "ttl": "soon"}]})
+    good = [
+        json.dumps(
+            {"handle": f"{PREFIX}/J{i}", "values": [{"index": 1, "type": "URL", "data": f"u{i}"}]}
+        )
+        for i in range(5)
+    ]
+    bad = json.dumps(
+        {
+            "handle": f"{PREFIX}/J9",
+            "values": [{"index": 1, "type": "URL", "data": "x", "ttl": "soon"}],
+        }
+    )
     f.write_text("\n".join(good[:3] + [bad] + good[3:]) + "\n")
-    r = CliRunner().invoke(cli, ["-d", sqlite_url, "handles", "import", str(f),
-                                 "--batch-size", "2"], standalone_mode=False)
+    r = CliRunner().invoke(
+        cli,
+        ["-d", sqlite_url, "handles", "import", str(f), "--batch-size", "2"],
+        standalone_mode=False,
+    )
     assert "line 4" in str(r.exception) and "values[0].ttl" in str(r.exception)
     # Batch 1 (lines 1-2) is stored; batch 2 (line 3 + the bad line 4) is not.
     listed = run(sqlite_url, "prefix", "list").output
@@ -90,8 +110,14 @@ def test_stats_resolutions_by_month(sqlite_url):
     from zhizao.settings import Settings
 
     n = Node(Settings(database_url=sqlite_url))
-    n.store.add_resolution_counts({(PREFIX, "2026-01-03"): 5, (PREFIX, "2026-01-09"): 2,
-                                   (PREFIX, "2026-02-01"): 1, ("88.2", "2026-01-01"): 4})
+    n.store.add_resolution_counts(
+        {
+            (PREFIX, "2026-01-03"): 5,
+            (PREFIX, "2026-01-09"): 2,
+            (PREFIX, "2026-02-01"): 1,
+            ("88.2", "2026-01-01"): 4,
+        }
+    )
     n.close()
     out = run(sqlite_url, "stats", "resolutions", "--by", "month", "--prefix", PREFIX).output
     lines = out.strip().splitlines()
@@ -109,14 +135,17 @@ def test_tls_selfsigned(tmp_path):
     assert "localhost" in names.get_values_for_type(x509.DNSName)
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["resolve", "88..1/x"], "Invalid prefix"),
-    (["resolve", "99/x"], "doesn't live here"),
-    (["-d", "mysql://x", "resolve", "88/x"], "Unsupported database URL"),
-    (["prefix", "create", "88.1"], "Missing option '--admin'"),
-    (["handles", "import", "/nonexistent.csv"], "does not exist"),
-    (["stats", "resolutions", "--by", "year"], "'year' is not one of"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["resolve", "88..1/x"], "Invalid prefix"),
+        (["resolve", "99/x"], "doesn't live here"),
+        (["-d", "mysql://x", "resolve", "88/x"], "Unsupported database URL"),
+        (["prefix", "create", "88.1"], "Missing option '--admin'"),
+        (["handles", "import", "/nonexistent.csv"], "does not exist"),
+        (["stats", "resolutions", "--by", "year"], "'year' is not one of"),
+    ],
+)
 def test_errors_are_one_line_and_non_zero(tmp_path, args, needle):
     db = ["-d", f"sqlite:///{tmp_path / 'x.db'}"] if args[0] != "-d" else []
     proc = subprocess.run(zhizao_cmd(*db, *args), capture_output=True, text=True, cwd=tmp_path)

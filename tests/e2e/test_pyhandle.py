@@ -1,6 +1,5 @@
 """Acceptance: pyhandle 1.5.0, unmodified, against `zhizao serve` over HTTPS on loopback."""
 
-
 import pytest
 import requests
 from pyhandle.handleclient import PyHandleClient
@@ -14,17 +13,18 @@ from pyhandle.handleexceptions import (
 from tests.conftest import ADMIN, PREFIX, SECRET
 
 
-
 @pytest.fixture(scope="module")
 def rw(https_server):
     return PyHandleClient("rest").instantiate_with_username_and_password(
-        https_server.url, ADMIN, SECRET, HTTPS_verify=False)
+        https_server.url, ADMIN, SECRET, HTTPS_verify=False
+    )
 
 
 @pytest.fixture(scope="module")
 def ro(https_server):
     return PyHandleClient("rest").instantiate_for_read_access(
-        handle_server_url=https_server.url, HTTPS_verify=False)
+        handle_server_url=https_server.url, HTTPS_verify=False
+    )
 
 
 def test_register_both_overwrite_modes(rw, ro):
@@ -43,8 +43,10 @@ def test_retrieve_with_type_indices_and_auth(rw, ro):
     assert record["handle"] == h
     assert {v["type"] for v in record["values"]} == {"URL", "CHECKSUM", "HS_ADMIN"}
     admin = next(v for v in record["values"] if v["type"] == "HS_ADMIN")
-    assert admin["data"] == {"format": "admin", "value": {
-        "handle": f"0.NA/{PREFIX}", "index": 200, "permissions": "011111110011"}}
+    assert admin["data"] == {
+        "format": "admin",
+        "value": {"handle": f"0.NA/{PREFIX}", "index": 200, "permissions": "011111110011"},
+    }
     assert [v["type"] for v in ro.retrieve_handle_record_json(h, type=["URL"])["values"]] == ["URL"]
     only = ro.retrieve_handle_record_json(h, indices=[1], auth=True)["values"]
     assert [v["index"] for v in only] == [1]
@@ -67,11 +69,22 @@ def test_modify_add_delete_values(rw, ro):
 
 def test_generate_register_json_and_delete(rw, ro):
     h = rw.generate_and_register_handle(PREFIX, "https://example.com/gen")
-    assert h.startswith(f"{PREFIX}/") and ro.get_value_from_handle(h, "URL") == "https://example.com/gen"
+    assert (
+        h.startswith(f"{PREFIX}/")
+        and ro.get_value_from_handle(h, "URL") == "https://example.com/gen"
+    )
     j = f"{PREFIX}/json-1"
-    rw.register_handle_json(j, [{"index": 1, "type": "URL",
-                                 "data": {"format": "string", "value": "https://example.com/j"}}],
-                            overwrite=True)
+    rw.register_handle_json(
+        j,
+        [
+            {
+                "index": 1,
+                "type": "URL",
+                "data": {"format": "string", "value": "https://example.com/j"},
+            }
+        ],
+        overwrite=True,
+    )
     assert ro.get_value_from_handle(j, "URL") == "https://example.com/j"
     assert rw.delete_handle(j) == j
     with pytest.raises(HandleNotFoundException):
@@ -94,19 +107,34 @@ def test_search_handle(rw):
 
 def test_wrong_password_and_missing_permission(https_server):
     bad = PyHandleClient("rest").instantiate_with_username_and_password(
-        https_server.url, ADMIN, "wrong", HTTPS_verify=False)
+        https_server.url, ADMIN, "wrong", HTTPS_verify=False
+    )
     with pytest.raises(HandleAuthenticationError):
         bad.register_handle(f"{PREFIX}/nope", "https://x", overwrite=True)
     # A valid identity that is no administrator of the prefix.
     admin = PyHandleClient("rest").instantiate_with_username_and_password(
-        https_server.url, ADMIN, SECRET, HTTPS_verify=False)
-    admin.register_handle(f"{PREFIX}/OUTSIDER", "https://x", overwrite=True, )
-    admin.register_handle_json(f"{PREFIX}/OUTSIDER", [
-        {"index": 300, "type": "HS_SECKEY", "data": "pw2", "permissions": "1100"},
-        {"index": 1, "type": "URL", "data": "https://x"}], overwrite=True)
+        https_server.url, ADMIN, SECRET, HTTPS_verify=False
+    )
+    admin.register_handle(
+        f"{PREFIX}/OUTSIDER",
+        "https://x",
+        overwrite=True,
+    )
+    admin.register_handle_json(
+        f"{PREFIX}/OUTSIDER",
+        [
+            {"index": 300, "type": "HS_SECKEY", "data": "pw2", "permissions": "1100"},
+            {"index": 1, "type": "URL", "data": "https://x"},
+        ],
+        overwrite=True,
+    )
     outsider = PyHandleClient("rest").instantiate_with_username_and_password(
-        https_server.url, f"300:{PREFIX}/OUTSIDER", "pw2", HTTPS_verify=False,
-        handleowner=f"300:{PREFIX}/OUTSIDER")
+        https_server.url,
+        f"300:{PREFIX}/OUTSIDER",
+        "pw2",
+        HTTPS_verify=False,
+        handleowner=f"300:{PREFIX}/OUTSIDER",
+    )
     with pytest.raises(GenericHandleError):
         outsider.register_handle(f"{PREFIX}/by-outsider", "https://x", overwrite=True)
 
@@ -119,9 +147,14 @@ def test_credentials_over_plain_http_are_refused(tmp_path):
     server.start()
     try:
         import base64
+
         auth = base64.b64encode(f"300%3A{PREFIX}/ADMIN:{SECRET}".encode()).decode()
-        r = requests.put(f"{server.url}/api/handles/{PREFIX}/x", json={"values": []},
-                         headers={"Authorization": f"Basic {auth}"}, timeout=10)
+        r = requests.put(
+            f"{server.url}/api/handles/{PREFIX}/x",
+            json={"values": []},
+            headers={"Authorization": f"Basic {auth}"},
+            timeout=10,
+        )
         assert (r.status_code, r.json()["responseCode"]) == (403, 402)
         assert requests.get(f"{server.url}/api/handles/{PREFIX}/x", timeout=10).status_code == 404
     finally:

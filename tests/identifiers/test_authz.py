@@ -9,8 +9,9 @@ ME = AdminRef("88.1/alice", 300)
 
 
 def vlist(index, *members):
-    return HandleValue(index, "HS_VLIST", Data("vlist", [
-        {"handle": h, "index": i} for h, i in members]))
+    return HandleValue(
+        index, "HS_VLIST", Data("vlist", [{"handle": h, "index": i} for h, i in members])
+    )
 
 
 def test_direct_and_nested_group_membership():
@@ -40,5 +41,10 @@ def test_require_distinguishes_non_admin_from_missing_bit():
     with pytest.raises(InvalidAdmin):
         require(AdminRef("88.1/bob", 300), admins, AdminPerm.ADD_VALUE, lambda k: None)
     # Server administrators may do anything.
-    require(AdminRef("88.1/bob", 300), [], AdminPerm.DELETE_HANDLE, lambda k: None,
-            [AdminRef("88.1/bob", 300)])
+    require(
+        AdminRef("88.1/bob", 300),
+        [],
+        AdminPerm.DELETE_HANDLE,
+        lambda k: None,
+        [AdminRef("88.1/bob", 300)],
+    )

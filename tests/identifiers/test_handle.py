@@ -30,9 +30,21 @@ def test_parent_prefixes_nearest_first():
     assert parent_prefixes("88") == []
 
 
-@pytest.mark.parametrize("bad", ["", "88.118.8160/", "/x", "88..1/x", "88 1/x", "88.1/a\nb",
-                                 "88.1/" + "x" * 3000, "88.1/" + "电" * 700, "88.1/a\ud800",
-                                 "0.NA/bad prefix"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "88.118.8160/",
+        "/x",
+        "88..1/x",
+        "88 1/x",
+        "88.1/a\nb",
+        "88.1/" + "x" * 3000,
+        "88.1/" + "电" * 700,
+        "88.1/a\ud800",
+        "0.NA/bad prefix",
+    ],
+)
 def test_malformed_handles_are_rejected(bad):
     with pytest.raises(InvalidHandle):
         parse_handle(bad)

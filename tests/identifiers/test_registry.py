@@ -42,8 +42,11 @@ def test_authenticate_checks_the_hashed_secret(node):
 
 def test_secret_is_never_returned(node):
     h = parse_handle(f"{PREFIX}/ADMIN")
-    for req in (ReadRequest(h), ReadRequest(h, identity=ME, public_only=False),
-                ReadRequest(h, types=("HS_SECKEY",), identity=ME, public_only=False)):
+    for req in (
+        ReadRequest(h),
+        ReadRequest(h, identity=ME, public_only=False),
+        ReadRequest(h, types=("HS_SECKEY",), identity=ME, public_only=False),
+    ):
         try:
             values = node.registry.resolve(req)
         except ValuesNotFound:
@@ -67,10 +70,12 @@ def test_create_needs_add_handle_through_the_prefix_admin(node):
 def test_changes_need_the_bit_in_the_handle_s_own_admin(node):
     h = parse_handle(f"{PREFIX}/ro")
     # An HS_ADMIN that lets the prefix group add values but not modify or remove them.
-    node.registry.create(h, [admin_value(100, f"0.NA/{PREFIX}", 200, "000001000000"), url()],
-                         ME, overwrite=False)
-    node.registry.add_values(h, [HandleValue(2, "EMAIL", Data("string", "a@b"))], ME,
-                             overwrite=False)
+    node.registry.create(
+        h, [admin_value(100, f"0.NA/{PREFIX}", 200, "000001000000"), url()], ME, overwrite=False
+    )
+    node.registry.add_values(
+        h, [HandleValue(2, "EMAIL", Data("string", "a@b"))], ME, overwrite=False
+    )
     with pytest.raises(ValueAlreadyExists):
         node.registry.add_values(h, [url(value="y")], ME, overwrite=False)
     with pytest.raises(InsufficientPermissions):
@@ -83,22 +88,35 @@ def test_changes_need_the_bit_in_the_handle_s_own_admin(node):
 
 def test_values_not_public_are_hidden_from_anonymous_readers(node):
     h = parse_handle(f"{PREFIX}/private")
-    node.registry.create(h, [default_owner(PREFIX), url(),
-                             url(2, "secret-url", permissions=Permissions(True, True, False, False))],
-                         ME, overwrite=False)
+    node.registry.create(
+        h,
+        [
+            default_owner(PREFIX),
+            url(),
+            url(2, "secret-url", permissions=Permissions(True, True, False, False)),
+        ],
+        ME,
+        overwrite=False,
+    )
     assert [v.index for v in node.registry.resolve(ReadRequest(h))] == [1, 100]
     seen = node.registry.resolve(ReadRequest(h, identity=ME))
     assert [v.index for v in seen] == [1, 2, 100]
-    assert [v.index for v in node.registry.resolve(ReadRequest(h, identity=ME, public_only=True))] \
-        == [1, 100]
+    assert [
+        v.index for v in node.registry.resolve(ReadRequest(h, identity=ME, public_only=True))
+    ] == [1, 100]
 
 
 def test_filters_by_index_or_type(node):
     h = parse_handle(f"{PREFIX}/f")
-    node.registry.create(h, [default_owner(PREFIX), url(),
-                             HandleValue(2, "HS_SITE.PREFIX", Data("string", "x"))], ME,
-                         overwrite=False)
-    assert [v.index for v in node.registry.resolve(ReadRequest(h, indexes=(1,), types=("HS_SITE.",)))] == [1, 2]
+    node.registry.create(
+        h,
+        [default_owner(PREFIX), url(), HandleValue(2, "HS_SITE.PREFIX", Data("string", "x"))],
+        ME,
+        overwrite=False,
+    )
+    assert [
+        v.index for v in node.registry.resolve(ReadRequest(h, indexes=(1,), types=("HS_SITE.",)))
+    ] == [1, 2]
     with pytest.raises(ValuesNotFound):
         node.registry.resolve(ReadRequest(h, types=("EMAIL",)))
 
@@ -132,19 +150,25 @@ def test_derived_prefix_needs_add_derived_prefix_on_the_parent(node):
     # A second prefix whose admin lacks the derived-prefix bit.
     create_prefix(node, "77.1", "300:77.1/ADMIN", "pw")
     other = parse_identity("300:77.1/ADMIN")
-    node.registry.bootstrap(parse_handle("0.NA/77.1"), [
-        admin_value(100, "0.NA/77.1", 200, "011111110011"),
-        HandleValue(200, "HS_VLIST", Data("vlist", [{"handle": "77.1/ADMIN", "index": 300}]))])
+    node.registry.bootstrap(
+        parse_handle("0.NA/77.1"),
+        [
+            admin_value(100, "0.NA/77.1", 200, "011111110011"),
+            HandleValue(200, "HS_VLIST", Data("vlist", [{"handle": "77.1/ADMIN", "index": 300}])),
+        ],
+    )
     with pytest.raises(InsufficientPermissions):
         node.registry.create(parse_handle("0.NA/77.1.5"), [owner], other, overwrite=False)
 
 
 def test_vlist_cycle_in_stored_records_does_not_hang(node):
     a, b = parse_handle(f"{PREFIX}/groupA"), parse_handle(f"{PREFIX}/groupB")
-    node.registry.bootstrap(a, [HandleValue(1, "HS_VLIST", Data("vlist", [
-        {"handle": b.text, "index": 1}]))])
-    node.registry.bootstrap(b, [HandleValue(1, "HS_VLIST", Data("vlist", [
-        {"handle": a.text, "index": 1}]))])
+    node.registry.bootstrap(
+        a, [HandleValue(1, "HS_VLIST", Data("vlist", [{"handle": b.text, "index": 1}]))]
+    )
+    node.registry.bootstrap(
+        b, [HandleValue(1, "HS_VLIST", Data("vlist", [{"handle": a.text, "index": 1}]))]
+    )
     h = parse_handle(f"{PREFIX}/guarded")
     node.registry.bootstrap(h, [admin_value(100, a.text, 1, "111111111111")])
     with pytest.raises(InvalidAdmin):

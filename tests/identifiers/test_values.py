@@ -12,11 +12,25 @@ def test_bare_primitive_data_is_a_string_like_javas_getasstring():
 
 
 def test_pyhandle_admin_value_with_string_index():
-    v = value_from_json({"index": 100, "type": "HS_ADMIN", "data": {"format": "admin", "value": {
-        "index": "200", "handle": "0.NA/88.118.8160", "permissions": "011111110011"}}})
+    v = value_from_json(
+        {
+            "index": 100,
+            "type": "HS_ADMIN",
+            "data": {
+                "format": "admin",
+                "value": {
+                    "index": "200",
+                    "handle": "0.NA/88.118.8160",
+                    "permissions": "011111110011",
+                },
+            },
+        }
+    )
     assert v.admin.admin.index == 200
-    assert value_to_json(v)["data"] == {"format": "admin", "value": {
-        "handle": "0.NA/88.118.8160", "index": 200, "permissions": "011111110011"}}
+    assert value_to_json(v)["data"] == {
+        "format": "admin",
+        "value": {"handle": "0.NA/88.118.8160", "index": 200, "permissions": "011111110011"},
+    }
 
 
 def test_permission_bit_order_is_handle_net_s():
@@ -33,8 +47,9 @@ def test_permission_bit_order_is_handle_net_s():
 def test_binary_and_textual_encodings():
     text = value_from_json({"index": 3, "type": "T", "data": {"format": "hex", "value": "6869"}})
     assert (text.data.format, text.data.value) == ("string", "hi")
-    binary = value_from_json({"index": 3, "type": "T",
-                              "data": {"format": "base64", "value": "AAEC"}})
+    binary = value_from_json(
+        {"index": 3, "type": "T", "data": {"format": "base64", "value": "AAEC"}}
+    )
     assert (binary.data.format, binary.data.value) == ("base64", "AAEC")
 
 
@@ -47,21 +62,38 @@ def test_value_permissions_default_and_secret():
     assert value_to_json(p)["permissions"] == "0010"
 
 
-@pytest.mark.parametrize("raw, field", [
-    ({"type": "URL", "data": "x"}, "values[4].index"),
-    ({"index": "one", "type": "URL", "data": "x"}, "values[4].index"),
-    ({"index": 0, "type": "URL", "data": "x"}, "values[4].index"),
-    ({"index": 1, "data": "x"}, "values[4].type"),
-    ({"index": 1, "type": "URL"}, "values[4].data"),
-    ({"index": 1, "type": "URL", "data": {"format": "weird", "value": "x"}}, "values[4].data.format"),
-    ({"index": 1, "type": "URL", "data": {"format": "base64", "value": "!!"}}, "values[4].data.value"),
-    ({"index": 1, "type": "URL", "data": "x", "permissions": "12"}, "values[4].permissions"),
-    ({"index": 1, "type": "URL", "data": "x", "ttl": "tomorrow"}, "values[4].ttl"),
-    ({"index": 100, "type": "HS_ADMIN", "data": "x"}, "values[4].data"),
-    ({"index": 100, "type": "HS_ADMIN", "data": {"format": "admin", "value": {
-        "handle": "0.NA/88", "index": 200, "permissions": "2"}}},
-     "values[4].data.value.permissions"),
-])
+@pytest.mark.parametrize(
+    "raw, field",
+    [
+        ({"type": "URL", "data": "x"}, "values[4].index"),
+        ({"index": "one", "type": "URL", "data": "x"}, "values[4].index"),
+        ({"index": 0, "type": "URL", "data": "x"}, "values[4].index"),
+        ({"index": 1, "data": "x"}, "values[4].type"),
+        ({"index": 1, "type": "URL"}, "values[4].data"),
+        (
+            {"index": 1, "type": "URL", "data": {"format": "weird", "value": "x"}},
+            "values[4].data.format",
+        ),
+        (
+            {"index": 1, "type": "URL", "data": {"format": "base64", "value": "!!"}},
+            "values[4].data.value",
+        ),
+        ({"index": 1, "type": "URL", "data": "x", "permissions": "12"}, "values[4].permissions"),
+        ({"index": 1, "type": "URL", "data": "x", "ttl": "tomorrow"}, "values[4].ttl"),
+        ({"index": 100, "type": "HS_ADMIN", "data": "x"}, "values[4].data"),
+        (
+            {
+                "index": 100,
+                "type": "HS_ADMIN",
+                "data": {
+                    "format": "admin",
+                    "value": {"handle": "0.NA/88", "index": 200, "permissions": "2"},
+                },
+            },
+            "values[4].data.value.permissions",
+        ),
+    ],
+)
 def test_bad_values_name_their_field(raw, field):
     with pytest.raises(InvalidValue) as err:
         value_from_json(raw, "values[4]")

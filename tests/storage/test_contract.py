@@ -1,7 +1,9 @@
 """One contract, both backends: every test here runs on SQLite and on PostgreSQL."""
 
+import sqlite3
 import threading
 
+import psycopg
 import pytest
 
 from zhizao.identifiers.bulk import default_owner
@@ -21,9 +23,15 @@ def store(database_url):
 def rec(text, url="https://example.com/a", public=True):
     h = parse_handle(text)
     perms = Permissions() if public else Permissions(True, True, False, False)
-    return HandleRecord(h, (HandleValue(1, "URL", Data("string", url), permissions=perms,
-                                        timestamp="2024-01-01T00:00:00Z"),
-                            default_owner(h.prefix)))
+    return HandleRecord(
+        h,
+        (
+            HandleValue(
+                1, "URL", Data("string", url), permissions=perms, timestamp="2024-01-01T00:00:00Z"
+            ),
+            default_owner(h.prefix),
+        ),
+    )
 
 
 def test_migrations_are_versioned_and_idempotent(database_url, store):
@@ -67,10 +75,13 @@ def test_a_failed_transaction_writes_nothing(store):
 
 
 def test_put_many_is_atomic_and_skips_present(store):
-    assert store.put_many([rec("88.1/a").encode(), rec("88.1/b").encode()],
-                          overwrite=False) == (2, 0)
-    assert store.put_many([rec("88.1/b", "https://x").encode(), rec("88.1/c").encode()],
-                          overwrite=False) == (1, 1)
+    assert store.put_many([rec("88.1/a").encode(), rec("88.1/b").encode()], overwrite=False) == (
+        2,
+        0,
+    )
+    assert store.put_many(
+        [rec("88.1/b", "https://x").encode(), rec("88.1/c").encode()], overwrite=False
+    ) == (1, 1)
     assert store.get("88.1/b").values[0].data.value == "https://example.com/a"
     assert store.search("URL", "https://x", None, 0, 10) == []
     assert store.put_many([rec("88.1/b", "https://x").encode()], overwrite=True) == (1, 0)
@@ -79,28 +90,43 @@ def test_put_many_is_atomic_and_skips_present(store):
     assert store.search("URL", "https://x", None, 0, 10) == ["88.1/b"]
     assert store.search("URL", "*", None, 0, 10) == ["88.1/a", "88.1/b", "88.1/c"]
     assert store.count_handles("88.1") == 3
-    with pytest.raises(Exception):
-        store.put_many([rec("88.1/d").encode(), rec("88.1/d").encode()._replace(key=None)],
-                       overwrite=False)
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
+        store.put_many(
+            [rec("88.1/d").encode(), rec("88.1/d").encode()._replace(key=None)], overwrite=False
+        )
     assert store.get("88.1/d") is None  # the failed batch left nothing
 
 
 def test_listing_in_key_order_with_pages(store):
-    store.put_many([rec(f"88.1/h{i:02}").encode() for i in range(25)]
-                   + [rec("88.2/z").encode(), rec("88.1.5/y").encode(), rec("0.NA/88.1").encode()],
-                   overwrite=False)
+    store.put_many(
+        [rec(f"88.1/h{i:02}").encode() for i in range(25)]
+        + [rec("88.2/z").encode(), rec("88.1.5/y").encode(), rec("0.NA/88.1").encode()],
+        overwrite=False,
+    )
     assert store.count_handles("88.1") == 25
     assert store.list_handles("88.1", 10, 5) == [f"88.1/h{i:02}" for i in range(10, 15)]
     assert len(store.list_handles("88.1", 0, None)) == 25
 
 
 def test_search_with_wildcards_only_public_values(store):
-    store.put_many([r.encode() for r in (
-        rec("88.1/a", "https://example.com/p1"), rec("88.1/b", "https://example.com/p2"),
-        rec("88.1/c", "https://example.com/p_3"),
-        rec("88.1/d", "https://example.com/hidden", public=False))], overwrite=False)
+    store.put_many(
+        [
+            r.encode()
+            for r in (
+                rec("88.1/a", "https://example.com/p1"),
+                rec("88.1/b", "https://example.com/p2"),
+                rec("88.1/c", "https://example.com/p_3"),
+                rec("88.1/d", "https://example.com/hidden", public=False),
+            )
+        ],
+        overwrite=False,
+    )
     assert store.search("URL", "https://example.com/p1", None, 0, 10) == ["88.1/a"]
-    assert store.search("URL", "https://example.com/*", None, 0, 10) == ["88.1/a", "88.1/b", "88.1/c"]
+    assert store.search("URL", "https://example.com/*", None, 0, 10) == [
+        "88.1/a",
+        "88.1/b",
+        "88.1/c",
+    ]
     assert store.search("URL", "https://example.com/p_*", None, 0, 10) == ["88.1/c"]  # _ literal
     assert store.search("URL", "*P1", None, 0, 10) == []  # case-sensitive
     assert store.search("URL", "*", "88.1", 1, 1) == ["88.1/b"]
@@ -120,17 +146,20 @@ def test_resolution_counts_add_up(store):
     store.add_resolution_counts({("88.1", "2026-01-01"): 3, ("88.2", "2026-01-01"): 1})
     store.add_resolution_counts({("88.1", "2026-01-01"): 2, ("88.1", "2026-01-02"): 7})
     assert list(store.resolution_counts(None)) == [
-        ("88.1", "2026-01-01", 5), ("88.1", "2026-01-02", 7), ("88.2", "2026-01-01", 1)]
+        ("88.1", "2026-01-01", 5),
+        ("88.1", "2026-01-02", 7),
+        ("88.2", "2026-01-01", 1),
+    ]
     assert list(store.resolution_counts("88.2")) == [("88.2", "2026-01-01", 1)]
 
 
 def test_concurrent_writers_do_not_lose_updates(database_url):
     """Two connections adding values to one handle: both values survive."""
-    from zhizao.node import Node
-    from zhizao.settings import Settings
     from tests.conftest import ADMIN, PREFIX, SECRET
-    from zhizao.provision import create_prefix
     from zhizao.identifiers.admin import parse_identity
+    from zhizao.node import Node
+    from zhizao.provision import create_prefix
+    from zhizao.settings import Settings
 
     nodes = [Node(Settings(database_url=database_url, homed_cache_seconds=0)) for _ in range(2)]
     create_prefix(nodes[0], PREFIX, ADMIN, SECRET)
@@ -142,8 +171,9 @@ def test_concurrent_writers_do_not_lose_updates(database_url):
     def add(n, start):
         try:
             for i in range(start, start + 10):
-                n.registry.add_values(h, [HandleValue(i, "T", Data("string", str(i)))], me,
-                                      overwrite=False)
+                n.registry.add_values(
+                    h, [HandleValue(i, "T", Data("string", str(i)))], me, overwrite=False
+                )
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -61,8 +59,9 @@ def build_starlette(node: Node) -> Starlette:
         Route("/hrls/handles", hrls.search_endpoint, methods=["GET"]),
         Route("/hrls/handles/{prefix}", hrls.search_endpoint, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={
-        HTTPException: api_not_found, Exception: server_error})
+    app = Starlette(
+        routes=routes, exception_handlers={HTTPException: api_not_found, Exception: server_error}
+    )
     app.state.node = node
     return app
 
@@ -83,10 +82,13 @@ class NodeApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            if (scope["method"] == "GET" and not scope["query_string"]
-                    and scope["path"].startswith(handles.PREFIX)
-                    and not any(k == b"authorization" for k, _ in scope["headers"])):
-                await self._resolve(scope["path"][len(handles.PREFIX):], send)
+            if (
+                scope["method"] == "GET"
+                and not scope["query_string"]
+                and scope["path"].startswith(handles.PREFIX)
+                and not any(k == b"authorization" for k, _ in scope["headers"])
+            ):
+                await self._resolve(scope["path"][len(handles.PREFIX) :], send)
                 return
         elif scope["type"] == "lifespan":
             await self._lifespan(receive, send)
@@ -101,8 +103,13 @@ class NodeApp:
             rc = hp.response_code(exc)
             body = hp.dumps(hp.error_body(exc, text)).encode()
             status = hp.status_for(rc, resolution=True)
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [_JSON_HEADER, (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [_JSON_HEADER, (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
@@ -130,19 +137,3 @@ class NodeApp:
 def create_app(settings: Settings | None = None, node: Node | None = None) -> NodeApp:
     """Application factory; server workers call it with no arguments (settings from env)."""
     return NodeApp(node or Node(settings or load_settings()))
-
-
-@contextlib.asynccontextmanager
-async def running(app: NodeApp) -> AsyncIterator[NodeApp]:
-    """Drive the app's lifespan in-process (tests and tools)."""
-    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    sent: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    task = asyncio.create_task(app({"type": "lifespan"}, queue.get, sent.put))
-    await queue.put({"type": "lifespan.startup"})
-    await sent.get()
-    try:
-        yield app
-    finally:
-        await queue.put({"type": "lifespan.shutdown"})
-        await sent.get()
-        await task

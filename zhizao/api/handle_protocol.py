@@ -90,8 +90,13 @@ def dumps(body: Any, pretty: bool = False) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
-def json_response(body: dict[str, Any] | list[Any], status: int = 200, *, pretty: bool = False,
-                  callback: str | None = None) -> Response:
+def json_response(
+    body: dict[str, Any] | list[Any],
+    status: int = 200,
+    *,
+    pretty: bool = False,
+    callback: str | None = None,
+) -> Response:
     text = dumps(body, pretty)
     if callback and _CALLBACK_RE.match(callback):
         return Response(f"{callback}({text});", status, media_type="application/javascript")
@@ -108,7 +113,7 @@ def error_body(exc: e.ZhizaoError, handle: str | None) -> dict[str, Any]:
     return body
 
 
-_json_str = json.encoder.encode_basestring  # type: ignore[attr-defined]  # C, ensure_ascii=False
+_json_str = json.encoder.encode_basestring  # C, ensure_ascii=False
 
 
 def resolution_body(handle: str, values_json: str) -> str:

@@ -47,11 +47,17 @@ def int_params(request: Request, name: str) -> list[int]:
 
 
 def handle_text(request: Request) -> str:
-    return request.url.path[len(PREFIX):] if request.url.path.startswith(PREFIX) else ""
+    return request.url.path[len(PREFIX) :] if request.url.path.startswith(PREFIX) else ""
 
 
-def error_response(exc: ZhizaoError, handle: str | None, caller: Caller | None,
-                   request: Request, *, resolution: bool = False) -> Response:
+def error_response(
+    exc: ZhizaoError,
+    handle: str | None,
+    caller: Caller | None,
+    request: Request,
+    *,
+    resolution: bool = False,
+) -> Response:
     rc = hp.response_code(exc)
     if isinstance(exc, AuthenticationFailed):
         # As Handle.Net: a failed credential is a bare 401 with the challenge.
@@ -60,8 +66,12 @@ def error_response(exc: ZhizaoError, handle: str | None, caller: Caller | None,
     if isinstance(exc, AuthenticationNeeded) and caller is not None and caller.insecure:
         status = 403
         exc = AuthenticationNeeded("Authentication is refused over an insecure channel: use HTTPS")
-    return hp.json_response(hp.error_body(exc, handle), status, pretty=flag(request, "pretty"),
-                            callback=request.query_params.get("callback"))
+    return hp.json_response(
+        hp.error_body(exc, handle),
+        status,
+        pretty=flag(request, "pretty"),
+        callback=request.query_params.get("callback"),
+    )
 
 
 async def read_body_json(request: Request, node: Node) -> Any:
@@ -90,8 +100,9 @@ def values_from_body(body: Any, handle: Handle) -> list[HandleValue]:
         raw_values, where = body, "values"
     elif isinstance(body, dict) and "values" in body:
         named = body.get("handle")
-        if named is not None and (not isinstance(named, str)
-                                  or parse_handle(named).key != handle.key):
+        if named is not None and (
+            not isinstance(named, str) or parse_handle(named).key != handle.key
+        ):
             raise MalformedRequest("Mismatched handle in PUT request", field="handle")
         raw_values, where = body["values"], "values"
         if not isinstance(raw_values, list):
@@ -106,7 +117,9 @@ def values_from_body(body: Any, handle: Handle) -> list[HandleValue]:
 Handler = Callable[[Request, Node, Caller], Awaitable[Response]]
 
 
-def endpoint(handler: Handler, *, resolution: bool = False) -> Callable[[Request], Awaitable[Response]]:
+def endpoint(
+    handler: Handler, *, resolution: bool = False
+) -> Callable[[Request], Awaitable[Response]]:
     """Authenticate, run, and turn domain errors into Handle.Net answers."""
 
     async def run(request: Request) -> Response:
@@ -118,8 +131,9 @@ def endpoint(handler: Handler, *, resolution: bool = False) -> Callable[[Request
         except BodyTooLarge as exc:
             return hp.json_response(hp.error_body(exc, handle_text(request) or None), 413)
         except ZhizaoError as exc:
-            return error_response(exc, handle_text(request) or None, caller, request,
-                                  resolution=resolution)
+            return error_response(
+                exc, handle_text(request) or None, caller, request, resolution=resolution
+            )
 
     return run
 
@@ -127,8 +141,9 @@ def endpoint(handler: Handler, *, resolution: bool = False) -> Callable[[Request
 async def authenticate(request: Request, node: Node) -> Caller:
     if "authorization" not in request.headers:
         return Caller(None)
-    return await run_in_threadpool(caller_of, request, node.registry,
-                                   node.settings.insecure_loopback_auth)
+    return await run_in_threadpool(
+        caller_of, request, node.registry, node.settings.insecure_loopback_auth
+    )
 
 
 async def get_handle(request: Request, node: Node, caller: Caller) -> Response:
@@ -143,11 +158,16 @@ async def get_handle(request: Request, node: Node, caller: Caller) -> Response:
         caller.identity,
         None if public_only is None else flag(request, "publicOnly"),
     )
-    resolution = await run_in_threadpool(node.resolve, req) if caller.identity else node.resolve(req)
+    resolution = (
+        await run_in_threadpool(node.resolve, req) if caller.identity else node.resolve(req)
+    )
     body = hp.resolution_body(text, resolution.values_json)
     if flag(request, "pretty") or request.query_params.get("callback"):
-        return hp.json_response(json.loads(body), pretty=flag(request, "pretty"),
-                                callback=request.query_params.get("callback"))
+        return hp.json_response(
+            json.loads(body),
+            pretty=flag(request, "pretty"),
+            callback=request.query_params.get("callback"),
+        )
     return Response(body, 200, media_type=hp.JSON_TYPE)
 
 
@@ -159,8 +179,12 @@ async def list_handles(request: Request, node: Node, caller: Caller) -> Response
     page = int_params(request, "page")
     size = int_params(request, "pageSize")
     total, handles = await run_in_threadpool(
-        node.registry.list_handles, prefix, caller.identity,
-        page[0] if page else None, size[0] if size else None)
+        node.registry.list_handles,
+        prefix,
+        caller.identity,
+        page[0] if page else None,
+        size[0] if size else None,
+    )
     body: dict[str, Any] = {"responseCode": hp.SUCCESS, "prefix": prefix, "totalCount": str(total)}
     if page and size:
         body["page"], body["pageSize"] = page[0], size[0]
@@ -178,18 +202,24 @@ async def put_handle(request: Request, node: Node, caller: Caller) -> Response:
     values = values_from_body(await read_body_json(request, node), handle)
     index_params = request.query_params.getlist("index")
     if not index_params:
-        await run_in_threadpool(node.registry.create, handle, values, caller.identity,
-                                overwrite=overwrite)
-        return hp.json_response({"responseCode": hp.SUCCESS, "handle": handle.text},
-                                hp.status_for(hp.SUCCESS, created=not overwrite))
+        await run_in_threadpool(
+            node.registry.create, handle, values, caller.identity, overwrite=overwrite
+        )
+        return hp.json_response(
+            {"responseCode": hp.SUCCESS, "handle": handle.text},
+            hp.status_for(hp.SUCCESS, created=not overwrite),
+        )
     if index_params != ["various"]:
         wanted = set(int_params(request, "index"))
         if wanted != {v.index for v in values}:
             raise MalformedRequest("Mismatched indexes in PUT request", field="index")
-    await run_in_threadpool(node.registry.add_values, handle, values, caller.identity,
-                            overwrite=overwrite)
-    return hp.json_response({"responseCode": hp.SUCCESS, "handle": text},
-                            hp.status_for(hp.SUCCESS, created=not overwrite))
+    await run_in_threadpool(
+        node.registry.add_values, handle, values, caller.identity, overwrite=overwrite
+    )
+    return hp.json_response(
+        {"responseCode": hp.SUCCESS, "handle": text},
+        hp.status_for(hp.SUCCESS, created=not overwrite),
+    )
 
 
 async def delete_handle(request: Request, node: Node, caller: Caller) -> Response:
@@ -211,8 +241,9 @@ MAX_BATCH = 10_000
 def batch_from_body(body: Any) -> list[tuple[Handle, list[HandleValue]]]:
     items = body.get("handles") if isinstance(body, dict) else body
     if not isinstance(items, list):
-        raise MalformedRequest("Body must be {\"handles\": [{\"handle\", \"values\"}, ...]}",
-                               field="handles")
+        raise MalformedRequest(
+            'Body must be {"handles": [{"handle", "values"}, ...]}', field="handles"
+        )
     if len(items) > MAX_BATCH:
         raise MalformedRequest(f"At most {MAX_BATCH} handles per batch", field="handles")
     out = []
@@ -235,11 +266,13 @@ def batch_from_body(body: Any) -> list[tuple[Handle, list[HandleValue]]]:
 async def post_batch(request: Request, node: Node, caller: Caller) -> Response:
     """zhizao's batch registration: many handles in one atomic request (not in Handle.Net)."""
     body = await read_body_json(request, node)
-    overwrite = flag(request, "overwrite", default=bool(isinstance(body, dict)
-                                                        and body.get("overwrite")))
+    overwrite = flag(
+        request, "overwrite", default=bool(isinstance(body, dict) and body.get("overwrite"))
+    )
     items = batch_from_body(body)
-    created, skipped = await run_in_threadpool(node.registry.create_many, items,
-                                               caller.identity, overwrite=overwrite)
+    created, skipped = await run_in_threadpool(
+        node.registry.create_many, items, caller.identity, overwrite=overwrite
+    )
     return hp.json_response({"responseCode": hp.SUCCESS, "created": created, "skipped": skipped})
 
 

@@ -25,11 +25,14 @@ async def search(request: Request, node: Node, caller: Caller) -> Response:
     if caller.identity is None:
         raise AuthenticationNeeded("Reverse lookup needs credentials")
     keys = [k for k in request.query_params if k in SEARCHABLE_TYPES]
-    unknown = [k for k in request.query_params if k not in SEARCHABLE_TYPES
-               and k not in ("limit", "page")]
+    unknown = [
+        k for k in request.query_params if k not in SEARCHABLE_TYPES and k not in ("limit", "page")
+    ]
     if unknown:
-        raise MalformedRequest(f"undefined field {unknown[0]}: search by "
-                               + " or ".join(SEARCHABLE_TYPES), field=unknown[0])
+        raise MalformedRequest(
+            f"undefined field {unknown[0]}: search by " + " or ".join(SEARCHABLE_TYPES),
+            field=unknown[0],
+        )
     if len(keys) != 1:
         raise MalformedRequest("Give exactly one of " + ", ".join(SEARCHABLE_TYPES))
     limit = (int_params(request, "limit") or [DEFAULT_LIMIT])[0]
@@ -38,8 +41,13 @@ async def search(request: Request, node: Node, caller: Caller) -> Response:
         raise MalformedRequest(f"limit must be 1..{MAX_LIMIT} and page >= 0", field="limit")
     prefix = request.path_params.get("prefix")
     found = await run_in_threadpool(
-        node.store.search, keys[0], request.query_params[keys[0]],
-        check_prefix(prefix) if prefix else None, page * limit, limit)
+        node.store.search,
+        keys[0],
+        request.query_params[keys[0]],
+        check_prefix(prefix) if prefix else None,
+        page * limit,
+        limit,
+    )
     return hp.json_response(found)
 
 

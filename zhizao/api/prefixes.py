@@ -10,10 +10,9 @@ from zhizao import __version__
 from zhizao.api import handle_protocol as hp
 from zhizao.api.credentials import Caller
 from zhizao.api.handles import endpoint, flag
-from zhizao.errors import AuthenticationNeeded, InvalidHandle
+from zhizao.errors import AuthenticationNeeded, InvalidAdmin, InvalidHandle
 from zhizao.identifiers.admin import AdminRef
 from zhizao.identifiers.authz import same_identity
-from zhizao.errors import InvalidAdmin
 from zhizao.identifiers.handle import check_prefix
 from zhizao.node import Node
 
@@ -36,8 +35,9 @@ def _require_server_admin(node: Node, identity: AdminRef | None) -> None:
 
 async def list_prefixes(request: Request, node: Node, caller: Caller) -> Response:
     prefixes = await run_in_threadpool(node.store.homed_prefixes)
-    return hp.json_response({"responseCode": hp.SUCCESS, "prefixes": prefixes},
-                            pretty=flag(request, "pretty"))
+    return hp.json_response(
+        {"responseCode": hp.SUCCESS, "prefixes": prefixes}, pretty=flag(request, "pretty")
+    )
 
 
 async def home_prefix(request: Request, node: Node, caller: Caller) -> Response:
@@ -69,12 +69,20 @@ async def site(request: Request, node: Node, caller: Caller) -> Response:
             "primarySite": True,
             "multiPrimary": False,
             "attributes": [{"name": "desc", "value": f"zhizao {__version__} identifier node"}],
-            "servers": [{
-                "serverId": 1,
-                "address": request.url.hostname or "127.0.0.1",
-                "interfaces": [{"query": True, "admin": True,
-                                "protocol": "HTTPS" if secure else "HTTP", "port": port}],
-            }],
+            "servers": [
+                {
+                    "serverId": 1,
+                    "address": request.url.hostname or "127.0.0.1",
+                    "interfaces": [
+                        {
+                            "query": True,
+                            "admin": True,
+                            "protocol": "HTTPS" if secure else "HTTP",
+                            "port": port,
+                        }
+                    ],
+                }
+            ],
         },
     }
     return hp.json_response(body, pretty=flag(request, "pretty"))

@@ -21,10 +21,14 @@ def _store_database(ctx: click.Context, param: click.Parameter, value: str | Non
 def database_option(f: F) -> F:
     """`--database URL` on the group and on each command (overrides ZHIZAO_DATABASE_URL)."""
     return click.option(
-        "--database", "-d", metavar="URL", expose_value=False, callback=_store_database,
+        "--database",
+        "-d",
+        metavar="URL",
+        expose_value=False,
+        callback=_store_database,
         is_eager=True,
         help="sqlite:///PATH or postgresql://... (default: $ZHIZAO_DATABASE_URL or "
-             "sqlite:///./zhizao.db)",
+        "sqlite:///./zhizao.db)",
     )(f)
 
 

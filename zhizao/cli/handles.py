@@ -45,15 +45,28 @@ class _CountingLines:
 @handles.command("import")
 @database_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "ndjson"]),
-              help="Default: from the file name.")
-@click.option("--overwrite", is_flag=True,
-              help="Replace handles that exist (default: skip them, so re-running is safe).")
-@click.option("--batch-size", default=10_000, show_default=True, type=click.IntRange(1, 1_000_000),
-              help="Rows per transaction.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "ndjson"]),
+    help="Default: from the file name.",
+)
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace handles that exist (default: skip them, so re-running is safe).",
+)
+@click.option(
+    "--batch-size",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1, 1_000_000),
+    help="Rows per transaction.",
+)
 @click.pass_context
-def import_(ctx: click.Context, file: Path, fmt: str | None, overwrite: bool,
-            batch_size: int) -> None:
+def import_(
+    ctx: click.Context, file: Path, fmt: str | None, overwrite: bool, batch_size: int
+) -> None:
     """Register the identifiers in FILE (CSV or JSON Lines; see docs/cli.md).
 
     Each batch is one transaction: a malformed row stops the import at its line, with every
@@ -63,21 +76,36 @@ def import_(ctx: click.Context, file: Path, fmt: str | None, overwrite: bool,
     node = open_node(ctx)
     started = time.perf_counter()
     try:
-        with file.open(encoding="utf-8", newline="") as f, click.progressbar(
-            length=file.stat().st_size, label=f"importing {file.name}", file=sys.stderr,
-        ) as bar:
+        with (
+            file.open(encoding="utf-8", newline="") as f,
+            click.progressbar(
+                length=file.stat().st_size,
+                label=f"importing {file.name}",
+                file=sys.stderr,
+            ) as bar,
+        ):
             lines = _CountingLines(f)
-            result = import_lines(node, lines, fmt, overwrite=overwrite, batch_size=batch_size,
-                                  on_batch=lambda _: bar.update(lines.consumed - bar.pos))
+            result = import_lines(
+                node,
+                lines,
+                fmt,
+                overwrite=overwrite,
+                batch_size=batch_size,
+                on_batch=lambda _: bar.update(lines.consumed - bar.pos),
+            )
     except ImportFailed as exc:
-        raise ZhizaoError(f"{file.name}: {exc.message} (stored before it: {exc.stored.written:,};"
-                          " fix the row and re-run, stored handles are skipped)") from None
+        raise ZhizaoError(
+            f"{file.name}: {exc.message} (stored before it: {exc.stored.written:,};"
+            " fix the row and re-run, stored handles are skipped)"
+        ) from None
     finally:
         node.close()
     elapsed = time.perf_counter() - started
     rate = result.written / elapsed if elapsed > 0 else 0.0
-    click.echo(f"imported {result.written:,} identifiers, skipped {result.skipped:,} already "
-               f"present, in {elapsed:.1f} s ({rate:,.0f}/s)")
+    click.echo(
+        f"imported {result.written:,} identifiers, skipped {result.skipped:,} already "
+        f"present, in {elapsed:.1f} s ({rate:,.0f}/s)"
+    )
 
 
 COMMANDS = [handles]

@@ -14,18 +14,28 @@ from zhizao.settings import export_settings
 
 @click.command()
 @database_option
-@click.option("--example/--no-example", default=True, show_default=True,
-              help="Load the small example: prefix 88.118.8160, its admin, a few identifiers.")
-@click.option("--secret-out", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("zhizao-admin.secret"), show_default=True,
-              help="Where to write the example admin's secret (mode 600).")
+@click.option(
+    "--example/--no-example",
+    default=True,
+    show_default=True,
+    help="Load the small example: prefix 88.118.8160, its admin, a few identifiers.",
+)
+@click.option(
+    "--secret-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("zhizao-admin.secret"),
+    show_default=True,
+    help="Where to write the example admin's secret (mode 600).",
+)
 @click.pass_context
 def init(ctx: click.Context, example: bool, secret_out: Path) -> None:
     """Create or migrate the database; optionally load the example. Safe to re-run."""
     node = open_node(ctx)
     try:
-        click.echo(f"database ready: {node.settings.database_url} "
-                   f"(schema version {node.store.schema_version()})")
+        click.echo(
+            f"database ready: {node.settings.database_url} "
+            f"(schema version {node.store.schema_version()})"
+        )
         if not example:
             return
         setup = load_example(node)
@@ -35,8 +45,9 @@ def init(ctx: click.Context, example: bool, secret_out: Path) -> None:
         fd = os.open(secret_out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(setup.secret + "\n")
-        click.echo(f"homed prefix {setup.prefix}; admin {setup.admin} "
-                   f"(secret written to {secret_out})")
+        click.echo(
+            f"homed prefix {setup.prefix}; admin {setup.admin} (secret written to {secret_out})"
+        )
         click.echo(f"registered {len(EXAMPLE_HANDLES)} example identifiers")
     finally:
         node.close()
@@ -52,18 +63,36 @@ def _try_line(base: str, node_handles: list[str]) -> str:
 @database_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes.")
-@click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="PEM certificate: serve HTTPS (see 'zhizao tls selfsigned').")
-@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="PEM private key for --tls-cert.")
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
+)
+@click.option(
+    "--tls-cert",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="PEM certificate: serve HTTPS (see 'zhizao tls selfsigned').",
+)
+@click.option(
+    "--tls-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="PEM private key for --tls-cert.",
+)
 @click.option("--access-log/--no-access-log", default=False, show_default=True)
-@click.option("--insecure-loopback-auth", is_flag=True,
-              help="Development only: accept credentials over plain HTTP from loopback clients.")
+@click.option(
+    "--insecure-loopback-auth",
+    is_flag=True,
+    help="Development only: accept credentials over plain HTTP from loopback clients.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, tls_cert: Path | None,
-          tls_key: Path | None, access_log: bool, insecure_loopback_auth: bool) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    workers: int,
+    tls_cert: Path | None,
+    tls_key: Path | None,
+    access_log: bool,
+    insecure_loopback_auth: bool,
+) -> None:
     """Serve the node's HTTP API (Handle.Net-compatible JSON REST API at /api)."""
     from granian import Granian
     from granian.constants import Interfaces
@@ -75,8 +104,9 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, tls_cert: Path
         settings = settings.with_overrides(insecure_loopback_auth=True)
     node = open_node(ctx)  # fail here, in one line, if the database is unusable
     try:
-        sample = [h for p in node.store.homed_prefixes()[:1]
-                  for h in node.store.list_handles(p, 0, 10)]
+        sample = [
+            h for p in node.store.homed_prefixes()[:1] for h in node.store.list_handles(p, 0, 10)
+        ]
     finally:
         node.close()
     # Show an identifier worth resolving: not the administrator's own handle, if there is one.

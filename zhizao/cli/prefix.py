@@ -27,15 +27,26 @@ def _read_secret(secret_file: Path | None) -> str:
 @prefix.command("create")
 @database_option
 @click.argument("prefix_name", metavar="PREFIX")
-@click.option("--admin", required=True, metavar="INDEX:HANDLE",
-              help="The administrator identity, e.g. 300:88.118.8160/ADMIN.")
-@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Read the admin's secret from this file (default: prompt).")
-@click.option("--server-admin", is_flag=True,
-              help="Also make the admin a server administrator (may home/unhome prefixes).")
+@click.option(
+    "--admin",
+    required=True,
+    metavar="INDEX:HANDLE",
+    help="The administrator identity, e.g. 300:88.118.8160/ADMIN.",
+)
+@click.option(
+    "--secret-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the admin's secret from this file (default: prompt).",
+)
+@click.option(
+    "--server-admin",
+    is_flag=True,
+    help="Also make the admin a server administrator (may home/unhome prefixes).",
+)
 @click.pass_context
-def create(ctx: click.Context, prefix_name: str, admin: str, secret_file: Path | None,
-           server_admin: bool) -> None:
+def create(
+    ctx: click.Context, prefix_name: str, admin: str, secret_file: Path | None, server_admin: bool
+) -> None:
     """Create and home 0.NA/PREFIX with ADMIN (an HS_SECKEY identity) as its administrator."""
     secret = _read_secret(secret_file)
     node = open_node(ctx)

@@ -19,8 +19,9 @@ from zhizao.identifiers.registry import ReadRequest
 @click.option("--index", "indexes", multiple=True, type=int, help="Only this index (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the values as Handle.Net JSON.")
 @click.pass_context
-def resolve(ctx: click.Context, handle: str, types: tuple[str, ...], indexes: tuple[int, ...],
-            as_json: bool) -> None:
+def resolve(
+    ctx: click.Context, handle: str, types: tuple[str, ...], indexes: tuple[int, ...], as_json: bool
+) -> None:
     """Print HANDLE's public values."""
     node = open_node(ctx)
     try:
@@ -28,13 +29,20 @@ def resolve(ctx: click.Context, handle: str, types: tuple[str, ...], indexes: tu
     finally:
         node.close()
     if as_json:
-        click.echo(json.dumps({"responseCode": 1, "handle": handle,
-                               "values": json.loads(dump_values(values))},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {"responseCode": 1, "handle": handle, "values": json.loads(dump_values(values))},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for v in values:
-        data = v.data.value if isinstance(v.data.value, str) else json.dumps(
-            v.data.value, ensure_ascii=False)
+        data = (
+            v.data.value
+            if isinstance(v.data.value, str)
+            else json.dumps(v.data.value, ensure_ascii=False)
+        )
         click.echo(f"{v.index:>5}  {v.type:<14} {data}")
 
 

@@ -37,7 +37,7 @@ def perms_to_string(perms: int) -> str:
 
 
 def perms_from_json(raw: Any, field: str) -> AdminPerm:
-    """Accept what Handle.Net accepts: a bit string, `*`, a boolean, an integer, or 12 truthy values."""
+    """What Handle.Net accepts: a bit string, `*`, a boolean, an integer, or 12 truthy values."""
     if isinstance(raw, bool):
         return ALL_PERMS if raw else AdminPerm(0)
     if isinstance(raw, int):
@@ -49,7 +49,8 @@ def perms_from_json(raw: Any, field: str) -> AdminPerm:
             return ALL_PERMS
         if not raw or len(raw) > N_BITS or any(c not in "01" for c in raw):
             raise InvalidValue(
-                f"{field}: permissions must be up to 12 characters of 0/1 (rightmost = add handle), "
+                f"{field}: permissions must be up to 12 characters of 0/1 "
+                "(rightmost = add handle), "
                 f"got {raw!r}",
                 field=field,
             )

@@ -1,4 +1,4 @@
-"""Authorisation as Handle.Net does it: HS_ADMIN values, reached directly or through HS_VLIST groups."""
+"""Authorisation as Handle.Net does it: HS_ADMIN values, directly or through HS_VLIST groups."""
 
 from __future__ import annotations
 
@@ -44,8 +44,14 @@ def is_member(identity: AdminRef, group: AdminRef, load: ValueLoader) -> bool:
     return walk(group, 0)
 
 
-def require(identity: AdminRef, admins: Iterable[AdminRecord], needed: AdminPerm,
-            load: ValueLoader, server_admins: Iterable[AdminRef] = (), what: str = "") -> None:
+def require(
+    identity: AdminRef,
+    admins: Iterable[AdminRecord],
+    needed: AdminPerm,
+    load: ValueLoader,
+    server_admins: Iterable[AdminRef] = (),
+    what: str = "",
+) -> None:
     """Raise unless `identity` holds every bit of `needed` through one of `admins`.
 
     Server administrators (the node's configuration) may do anything, as in Handle.Net, where

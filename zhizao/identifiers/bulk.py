@@ -2,7 +2,8 @@
 
 CSV: a header row `handle,URL,PRODUCT,...`; a column header may carry an index (`1:URL`),
 otherwise columns are numbered from 1 in order. Cells are string data; an empty cell adds no
-value; admin, group and key types need JSON Lines. JSON Lines: `{"handle": "...", "values": [<Handle.Net value JSON>, ...]}` per line.
+value; admin, group and key types need JSON Lines. JSON Lines:
+`{"handle": "...", "values": [<Handle.Net value JSON>, ...]}` per line.
 Rows without an HS_ADMIN get the prefix's admin group as owner (`200:0.NA/<prefix>`), as
 pyhandle does for the handles it registers.
 """
@@ -29,7 +30,7 @@ from zhizao.identifiers.values import (
     value_from_json,
 )
 
-_json_str = json.encoder.encode_basestring  # type: ignore[attr-defined]  # C, ensure_ascii=False
+_json_str = json.encoder.encode_basestring  # C, ensure_ascii=False
 
 OWNER_INDEX = 100
 ADMIN_GROUP_INDEX = 200
@@ -37,8 +38,11 @@ DEFAULT_HANDLE_PERMS = "011111110011"  # pyhandle's default: all but list and de
 
 
 def admin_value(index: int, handle: str, admin_index: int, perms: str) -> HandleValue:
-    return HandleValue(index, HS_ADMIN, Data("admin", {
-        "handle": handle, "index": admin_index, "permissions": perms}))
+    return HandleValue(
+        index,
+        HS_ADMIN,
+        Data("admin", {"handle": handle, "index": admin_index, "permissions": perms}),
+    )
 
 
 def default_owner(prefix: str) -> HandleValue:
@@ -98,24 +102,32 @@ class CsvEncoder:
             if not colon:
                 vtype = index_text
             if not vtype or index in taken or index == 0:
-                raise InvalidValue(f"line 1: column {pos + 1} ({name!r}) needs a type and a "
-                                   "unique non-zero index", field=name)
+                raise InvalidValue(
+                    f"line 1: column {pos + 1} ({name!r}) needs a type and a unique non-zero index",
+                    field=name,
+                )
             if index == OWNER_INDEX:
-                raise InvalidValue(f"line 1: column {name!r}: index {OWNER_INDEX} is the owner's "
-                                   "HS_ADMIN", field=name)
+                raise InvalidValue(
+                    f"line 1: column {name!r}: index {OWNER_INDEX} is the owner's HS_ADMIN",
+                    field=name,
+                )
             if vtype in _CSV_FORBIDDEN:
-                raise InvalidValue(f"line 1: column {name!r}: {vtype} values need JSON Lines, "
-                                   "not CSV text", field=name)
+                raise InvalidValue(
+                    f"line 1: column {name!r}: {vtype} values need JSON Lines, not CSV text",
+                    field=name,
+                )
             taken.add(index)
-            head = (f'{{"index":{index},"type":{_json_str(vtype)},'
-                    '"data":{"format":"string","value":')
+            head = (
+                f'{{"index":{index},"type":{_json_str(vtype)},"data":{{"format":"string","value":'
+            )
             tail = f'}},"ttl":{DEFAULT_TTL},"timestamp":"{stamp}"}}'
             columns.append(Column(index, vtype, head, tail, vtype in SEARCHABLE_TYPES))
         self.width = len(header)
         self.stamp = stamp
         # (cell position, column) in index order, split around the owner's index 100.
-        ordered = sorted(((pos, col) for pos, col in enumerate(columns, start=1)),
-                         key=lambda pc: pc[1].index)
+        ordered = sorted(
+            ((pos, col) for pos, col in enumerate(columns, start=1)), key=lambda pc: pc[1].index
+        )
         self._before = [pc for pc in ordered if pc[1].index < OWNER_INDEX]
         self._after = [pc for pc in ordered if pc[1].index > OWNER_INDEX]
         self._searchable = [(pos, col.type) for pos, col in ordered if col.searchable]
@@ -130,17 +142,20 @@ class CsvEncoder:
 
     def encode(self, row: list[str], line: int) -> EncodedRecord:
         if len(row) != self.width:
-            raise InvalidValue(f"line {line}: {len(row)} columns, the header has {self.width}",
-                               field="row")
+            raise InvalidValue(
+                f"line {line}: {len(row)} columns, the header has {self.width}", field="row"
+            )
         try:
             handle = parse_handle(row[0])
         except IdentifierError as exc:
             raise _row_error(line, exc) from None
-        parts = [col.head + _json_str(row[pos]) + col.tail
-                 for pos, col in self._before if row[pos] != ""]
+        parts = [
+            col.head + _json_str(row[pos]) + col.tail for pos, col in self._before if row[pos] != ""
+        ]
         parts.append(self._owners.get(handle.prefix) or self._owner_json(handle.prefix))
-        parts += [col.head + _json_str(row[pos]) + col.tail
-                  for pos, col in self._after if row[pos] != ""]
+        parts += [
+            col.head + _json_str(row[pos]) + col.tail for pos, col in self._after if row[pos] != ""
+        ]
         terms = [(vtype, row[pos]) for pos, vtype in self._searchable if row[pos] != ""]
         return EncodedRecord(handle.key, handle.text, "[" + ",".join(parts) + "]", None, terms)
 

@@ -32,8 +32,10 @@ def check_prefix(prefix: str) -> str:
     if not prefix:
         raise InvalidHandle("Empty prefix", field="prefix")
     if not _PREFIX_RE.match(prefix):
-        raise InvalidHandle(f"Invalid prefix {prefix!r}: use letters, digits, '-', '_' "
-                            "in dot-separated segments", field="prefix")
+        raise InvalidHandle(
+            f"Invalid prefix {prefix!r}: use letters, digits, '-', '_' in dot-separated segments",
+            field="prefix",
+        )
     return fold_prefix(prefix)
 
 
@@ -70,12 +72,13 @@ class Handle:
 
 
 def parse_handle(text: str) -> Handle:
-    """Parse `prefix/suffix`. A handle without `/` names a prefix (`0.NA/<text>`), as resolvers do."""
+    """Parse `prefix/suffix`; bare text names a prefix (`0.NA/<text>`), as resolvers read it."""
     if not text:
         raise InvalidHandle("Empty handle invalid", field="handle")
     if _CONTROL_RE.search(text):
-        raise InvalidHandle("Handle contains a control character or is not valid UTF-8",
-                            field="handle")
+        raise InvalidHandle(
+            "Handle contains a control character or is not valid UTF-8", field="handle"
+        )
     if len(text) * 4 > MAX_HANDLE_BYTES and len(text.encode("utf-8")) > MAX_HANDLE_BYTES:
         raise InvalidHandle(f"Handle longer than {MAX_HANDLE_BYTES} bytes", field="handle")
     prefix, slash, suffix = text.partition("/")
@@ -88,7 +91,9 @@ def parse_handle(text: str) -> Handle:
         canonical_suffix = check_prefix(suffix)
     else:
         canonical_suffix = suffix
-    return Handle(text, canonical_prefix, canonical_suffix, f"{canonical_prefix}/{canonical_suffix}")
+    return Handle(
+        text, canonical_prefix, canonical_suffix, f"{canonical_prefix}/{canonical_suffix}"
+    )
 
 
 def prefix_handle(prefix: str) -> Handle:

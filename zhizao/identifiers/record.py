@@ -50,14 +50,12 @@ class HandleRecord:
 
     def readable(self, *, include_private: bool) -> list[HandleValue]:
         """Values a reader may see: never an HS_SECKEY, non-public ones only when allowed."""
-        return [
-            v for v in self.values
-            if not is_secret(v) and (include_private or v.is_public)
-        ]
+        return [v for v in self.values if not is_secret(v) and (include_private or v.is_public)]
 
     def search_terms(self) -> list[tuple[str, str]]:
         return [
-            (v.type, v.data.value) for v in self.values
+            (v.type, v.data.value)
+            for v in self.values
             if v.type in SEARCHABLE_TYPES and v.data.format == "string" and v.is_public
         ]
 
@@ -65,21 +63,22 @@ class HandleRecord:
         everything = dump_values(self.values)
         public = self.readable(include_private=False)
         public_json = None if len(public) == len(self.values) else dump_values(public)
-        return EncodedRecord(self.handle.key, self.handle.text, everything, public_json,
-                             self.search_terms())
+        return EncodedRecord(
+            self.handle.key, self.handle.text, everything, public_json, self.search_terms()
+        )
 
 
 def dump_values(values: Iterable[HandleValue]) -> str:
-    return json.dumps([value_to_json(v) for v in values], ensure_ascii=False,
-                      separators=(",", ":"))
+    return json.dumps([value_to_json(v) for v in values], ensure_ascii=False, separators=(",", ":"))
 
 
 def load_values(values_json: str) -> tuple[HandleValue, ...]:
     return tuple(value_from_stored(v) for v in json.loads(values_json))
 
 
-def select_values(values: Sequence[HandleValue], indexes: Sequence[int],
-                  types: Sequence[str]) -> list[HandleValue]:
+def select_values(
+    values: Sequence[HandleValue], indexes: Sequence[int], types: Sequence[str]
+) -> list[HandleValue]:
     """Handle.Net's filter: a value is kept if its index OR its type is asked for.
 
     A type ending in `.` matches its subtypes (`HS_SITE.` matches `HS_SITE.PREFIX`).

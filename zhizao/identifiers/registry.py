@@ -23,7 +23,13 @@ from zhizao.errors import (
 )
 from zhizao.identifiers.admin import AdminPerm, AdminRecord, AdminRef, parse_identity
 from zhizao.identifiers.authz import require
-from zhizao.identifiers.handle import NA_PREFIX, Handle, parent_prefixes, parse_handle, prefix_handle
+from zhizao.identifiers.handle import (
+    NA_PREFIX,
+    Handle,
+    parent_prefixes,
+    parse_handle,
+    prefix_handle,
+)
 from zhizao.identifiers.record import EncodedRecord, HandleRecord, select_values
 from zhizao.identifiers.repository import HandleRepository, PrefixRepository, WriteTransaction
 from zhizao.identifiers.seckey import SecretVerifier, hash_secret
@@ -53,8 +59,12 @@ class ReadRequest:
 
 
 class Registry:
-    def __init__(self, handles: HandleRepository, prefixes: PrefixRepository,
-                 homed: Callable[[], frozenset[str]] | None = None) -> None:
+    def __init__(
+        self,
+        handles: HandleRepository,
+        prefixes: PrefixRepository,
+        homed: Callable[[], frozenset[str]] | None = None,
+    ) -> None:
         self.handles = handles
         self.prefixes = prefixes
         self._homed = homed or (lambda: frozenset(prefixes.homed_prefixes()))
@@ -90,18 +100,28 @@ class Registry:
     def server_admins(self) -> list[AdminRef]:
         return [parse_identity(s) for s in self.prefixes.server_admins()]
 
-    def _loader(self, tx: WriteTransaction | None = None) -> Callable[[str], Sequence[HandleValue] | None]:
+    def _loader(
+        self, tx: WriteTransaction | None = None
+    ) -> Callable[[str], Sequence[HandleValue] | None]:
         def load(key: str) -> Sequence[HandleValue] | None:
             rec = tx.get(key) if tx is not None else self.handles.get(key)
             return rec.values if rec else None
 
         return load
 
-    def _require(self, identity: AdminRef, admins: list[AdminRecord], needed: AdminPerm,
-                 tx: WriteTransaction | None, what: str) -> None:
+    def _require(
+        self,
+        identity: AdminRef,
+        admins: list[AdminRecord],
+        needed: AdminPerm,
+        tx: WriteTransaction | None,
+        what: str,
+    ) -> None:
         require(identity, admins, needed, self._loader(tx), self.server_admins(), what)
 
-    def _creation_admins(self, handle: Handle, tx: WriteTransaction) -> tuple[list[AdminRecord], AdminPerm]:
+    def _creation_admins(
+        self, handle: Handle, tx: WriteTransaction
+    ) -> tuple[list[AdminRecord], AdminPerm]:
         """Whose HS_ADMIN decides a new handle, and which bit it needs."""
         if handle.is_prefix_handle:
             for parent in parent_prefixes(handle.suffix):
@@ -128,16 +148,23 @@ class Registry:
                 include_private = True
             except (InsufficientPermissions, InvalidAdmin):
                 include_private = False  # an authenticated non-admin reads like the public
-        visible = select_values(record.readable(include_private=include_private),
-                                req.indexes, req.types)
+        visible = select_values(
+            record.readable(include_private=include_private), req.indexes, req.types
+        )
         if not visible:
             raise ValuesNotFound("Values Not Found")
         return visible
 
     # --- writes ------------------------------------------------------------------------
 
-    def create(self, handle: Handle, values: Sequence[HandleValue], identity: AdminRef | None,
-               *, overwrite: bool) -> None:
+    def create(
+        self,
+        handle: Handle,
+        values: Sequence[HandleValue],
+        identity: AdminRef | None,
+        *,
+        overwrite: bool,
+    ) -> None:
         """Create a handle, or with overwrite replace its whole record."""
         identity = self._need_identity(identity)
         _check_unique_indexes(values)
@@ -149,9 +176,14 @@ class Registry:
             self._authorize_create(identity, handle, values, existing, tx)
             tx.put(HandleRecord(handle, _prepare(values, existing.by_index() if existing else {})))
 
-    def create_many(self, items: Sequence[tuple[Handle, Sequence[HandleValue]]],
-                    identity: AdminRef | None, *, overwrite: bool,
-                    as_operator: bool = False) -> tuple[int, int]:
+    def create_many(
+        self,
+        items: Sequence[tuple[Handle, Sequence[HandleValue]]],
+        identity: AdminRef | None,
+        *,
+        overwrite: bool,
+        as_operator: bool = False,
+    ) -> tuple[int, int]:
         """Create a batch of handles atomically; returns (written, skipped as already present).
 
         `as_operator` is the node operator working on the database directly (the CLI), who
@@ -165,8 +197,9 @@ class Registry:
                 _check_unique_indexes(values)
                 self.check_served(handle)
             except (InvalidValue, PrefixNotHomed) as exc:
-                raise type(exc)(f"item {pos} ({handle.text}): {exc.message}",
-                                field=f"[{pos}]") from None
+                raise type(exc)(
+                    f"item {pos} ({handle.text}): {exc.message}", field=f"[{pos}]"
+                ) from None
             records.append(HandleRecord(handle, _prepare(values, {})))
         if not as_operator:
             assert identity is not None
@@ -197,8 +230,14 @@ class Registry:
             existing = tx.get(handle.key)
             tx.put(HandleRecord(handle, _prepare(values, existing.by_index() if existing else {})))
 
-    def _authorize_create(self, identity: AdminRef, handle: Handle, values: Sequence[HandleValue],
-                          existing: HandleRecord | None, tx: WriteTransaction) -> None:
+    def _authorize_create(
+        self,
+        identity: AdminRef,
+        handle: Handle,
+        values: Sequence[HandleValue],
+        existing: HandleRecord | None,
+        tx: WriteTransaction,
+    ) -> None:
         """A new handle needs "add handle" on its prefix; replacing one needs the diff's bits."""
         if existing is None:
             admins, needed = self._creation_admins(handle, tx)
@@ -216,8 +255,14 @@ class Registry:
             if idx not in new_idx:
                 self._require_on(identity, existing, before, P.REMOVE_ADMIN, P.REMOVE_VALUE, tx)
 
-    def add_values(self, handle: Handle, values: Sequence[HandleValue], identity: AdminRef | None,
-                   *, overwrite: bool) -> None:
+    def add_values(
+        self,
+        handle: Handle,
+        values: Sequence[HandleValue],
+        identity: AdminRef | None,
+        *,
+        overwrite: bool,
+    ) -> None:
         """Add values (with overwrite: add or replace them) on an existing handle."""
         identity = self._need_identity(identity)
         _check_unique_indexes(values)
@@ -237,8 +282,9 @@ class Registry:
             merged.update({v.index: v for v in _prepare(values, old)})
             tx.put(HandleRecord(existing.handle, tuple(sorted(merged.values(), key=_by_index))))
 
-    def remove_values(self, handle: Handle, indexes: Sequence[int],
-                      identity: AdminRef | None) -> None:
+    def remove_values(
+        self, handle: Handle, indexes: Sequence[int], identity: AdminRef | None
+    ) -> None:
         identity = self._need_identity(identity)
         self.check_served(handle)
         with self.handles.write() as tx:
@@ -260,14 +306,16 @@ class Registry:
             self._require(identity, existing.admins(), P.DELETE_HANDLE, tx, f" of {handle.text}")
             tx.delete(handle.key)
 
-    def list_handles(self, prefix: str, identity: AdminRef | None, page: int | None,
-                     page_size: int | None) -> tuple[int, list[str]]:
+    def list_handles(
+        self, prefix: str, identity: AdminRef | None, page: int | None, page_size: int | None
+    ) -> tuple[int, list[str]]:
         identity = self._need_identity(identity)
         na = prefix_handle(prefix)
         self.check_served(na)
         rec = self.handles.get(na.key)
-        self._require(identity, rec.admins() if rec else [], P.LIST_HANDLES, None,
-                      f" of prefix {prefix}")
+        self._require(
+            identity, rec.admins() if rec else [], P.LIST_HANDLES, None, f" of prefix {prefix}"
+        )
         total = self.handles.count_handles(na.suffix)
         if page_size == 0:
             return total, []
@@ -290,11 +338,19 @@ class Registry:
             raise HandleNotFound("Handle Not Found")
         return existing
 
-    def _require_on(self, identity: AdminRef, record: HandleRecord, value: HandleValue,
-                    admin_perm: AdminPerm, plain_perm: AdminPerm, tx: WriteTransaction) -> None:
+    def _require_on(
+        self,
+        identity: AdminRef,
+        record: HandleRecord,
+        value: HandleValue,
+        admin_perm: AdminPerm,
+        plain_perm: AdminPerm,
+        tx: WriteTransaction,
+    ) -> None:
         needed = _perm_for(value, admin=admin_perm, plain=plain_perm)
-        self._require(identity, record.admins(), needed, tx,
-                      f" (index {value.index} of {record.handle.text})")
+        self._require(
+            identity, record.admins(), needed, tx, f" (index {value.index} of {record.handle.text})"
+        )
 
 
 def _by_index(v: HandleValue) -> int:
@@ -305,8 +361,9 @@ def _check_unique_indexes(values: Sequence[HandleValue]) -> None:
     seen: set[int] = set()
     for pos, v in enumerate(values):
         if v.index in seen:
-            raise InvalidValue(f"values[{pos}].index: index {v.index} appears twice",
-                               field=f"values[{pos}].index")
+            raise InvalidValue(
+                f"values[{pos}].index: index {v.index} appears twice", field=f"values[{pos}].index"
+            )
         seen.add(v.index)
 
 

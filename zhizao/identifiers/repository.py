@@ -29,15 +29,16 @@ class HandleRepository(Protocol):
     def write(self) -> AbstractContextManager[WriteTransaction]: ...
 
     def put_many(self, records: Iterable[EncodedRecord], *, overwrite: bool) -> tuple[int, int]:
-        """Write a batch atomically; returns (written, skipped because present and not overwrite)."""
+        """Write a batch atomically; returns (written, skipped as present without overwrite)."""
         ...
 
     def list_handles(self, prefix: str, offset: int, limit: int | None) -> list[str]: ...
 
     def count_handles(self, prefix: str) -> int: ...
 
-    def search(self, vtype: str, pattern: str, prefix: str | None, offset: int,
-               limit: int) -> list[str]:
+    def search(
+        self, vtype: str, pattern: str, prefix: str | None, offset: int, limit: int
+    ) -> list[str]:
         """Handles whose public `vtype` value matches `pattern` (`*` is a wildcard)."""
         ...
 

@@ -34,7 +34,7 @@ def build_chain(steps: Sequence[Step]) -> Next:
     """Compose steps so that `steps[0]` runs first and the last one's `next` says not found."""
     nxt: Next = _end
     for step in reversed(steps):
-        nxt = (lambda s, n: (lambda req: s(req, n)))(step, nxt)
+        nxt = (lambda s, n: lambda req: s(req, n))(step, nxt)
     return nxt
 
 

@@ -34,8 +34,9 @@ def verify_secret(stored: str, secret: str) -> bool:
         if scheme != _SCHEME:
             return False
         salt, digest = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
-        candidate = hashlib.scrypt(secret.encode("utf-8"), salt=salt, n=int(n), r=int(r),
-                                   p=int(p), dklen=len(digest))
+        candidate = hashlib.scrypt(
+            secret.encode("utf-8"), salt=salt, n=int(n), r=int(r), p=int(p), dklen=len(digest)
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(candidate, digest)

@@ -9,7 +9,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from zhizao.errors import InvalidValue
-from zhizao.identifiers.admin import AdminRecord, AdminRef, admin_from_json, admin_ref_from_json, parse_index
+from zhizao.identifiers.admin import (
+    AdminRecord,
+    AdminRef,
+    admin_from_json,
+    admin_ref_from_json,
+    parse_index,
+)
 
 DEFAULT_TTL = 86400
 HS_ADMIN, HS_VLIST, HS_SECKEY, HS_PUBKEY = "HS_ADMIN", "HS_VLIST", "HS_SECKEY", "HS_PUBKEY"
@@ -79,8 +85,9 @@ class HandleValue:
 
     def stamped(self, when: str) -> HandleValue:
         # Direct construction: dataclasses.replace costs several times more in bulk loads.
-        return HandleValue(self.index, self.type, self.data, self.ttl, when, self.permissions,
-                           self.references)
+        return HandleValue(
+            self.index, self.type, self.data, self.ttl, when, self.permissions, self.references
+        )
 
     def same_content(self, other: HandleValue) -> bool:
         """Equal apart from the timestamp (unchanged values keep their old stamp)."""
@@ -106,7 +113,9 @@ def _data_from_json(raw: Any, vtype: str, field: str) -> Data:
         raise InvalidValue(f"{field}: missing data", field=field)
     if not isinstance(raw, dict):
         if isinstance(raw, list):
-            raise InvalidValue(f"{field}: data must be a primitive or {{format, value}}", field=field)
+            raise InvalidValue(
+                f"{field}: data must be a primitive or {{format, value}}", field=field
+            )
         # Java's getAsString(): true → "true", 5 → "5".
         text = ("true" if raw else "false") if isinstance(raw, bool) else str(raw)
         return Data("string", text)
@@ -128,26 +137,30 @@ def _data_from_json(raw: Any, vtype: str, field: str) -> Data:
             )
         except (binascii.Error, ValueError):
             raise InvalidValue(f"{field}.value: not valid {fmt}", field=f"{field}.value") from None
-        text = _looks_textual(decoded)
-        if text is not None:
-            return Data("string", text)
+        as_text = _looks_textual(decoded)
+        if as_text is not None:
+            return Data("string", as_text)
         return Data("base64", base64.b64encode(decoded).decode("ascii"))
     if fmt == "admin":
         return Data("admin", admin_from_json(value, f"{field}.value").to_json())
     if fmt == "vlist":
         if not isinstance(value, list):
-            raise InvalidValue(f"{field}.value: a vlist is a list of {{handle, index}}",
-                               field=f"{field}.value")
+            raise InvalidValue(
+                f"{field}.value: a vlist is a list of {{handle, index}}", field=f"{field}.value"
+            )
         refs = [admin_ref_from_json(r, f"{field}.value[{i}]") for i, r in enumerate(value)]
         return Data("vlist", [{"handle": r.handle, "index": r.index} for r in refs])
     if fmt == "site":
         if not isinstance(value, dict):
-            raise InvalidValue(f"{field}.value: site data must be an object", field=f"{field}.value")
+            raise InvalidValue(
+                f"{field}.value: site data must be an object", field=f"{field}.value"
+            )
         return Data("site", value)
     # key
     if not isinstance(value, (dict, str)):
-        raise InvalidValue(f"{field}.value: key data must be an object (JWK) or string",
-                           field=f"{field}.value")
+        raise InvalidValue(
+            f"{field}.value: key data must be an object (JWK) or string", field=f"{field}.value"
+        )
     return Data("key", value)
 
 
@@ -164,7 +177,9 @@ def _ttl_from_json(raw: Any, field: str) -> int | str:
         try:
             datetime.fromisoformat(raw.replace("Z", "+00:00"))
         except ValueError:
-            raise InvalidValue(f"{field}: ttl {raw!r} is not an ISO-8601 time", field=field) from None
+            raise InvalidValue(
+                f"{field}: ttl {raw!r} is not an ISO-8601 time", field=field
+            ) from None
         return raw
     raise InvalidValue(f"{field}: ttl must be seconds or an ISO-8601 time", field=field)
 
@@ -187,8 +202,9 @@ def value_from_json(raw: Any, field: str = "value") -> HandleValue:
     if vtype == HS_VLIST and data.format != "vlist":
         raise InvalidValue(f"{field}.data: HS_VLIST needs vlist format data", field=f"{field}.data")
     if vtype == HS_SECKEY and data.format != "string":
-        raise InvalidValue(f"{field}.data: HS_SECKEY needs the secret as a string",
-                           field=f"{field}.data")
+        raise InvalidValue(
+            f"{field}.data: HS_SECKEY needs the secret as a string", field=f"{field}.data"
+        )
     perms_raw = raw.get("permissions")
     perms = (
         (SECRET_PERMISSIONS if vtype == HS_SECKEY else DEFAULT_PERMISSIONS)
@@ -199,8 +215,9 @@ def value_from_json(raw: Any, field: str = "value") -> HandleValue:
     if not isinstance(refs_raw, list):
         raise InvalidValue(f"{field}.references: must be a list", field=f"{field}.references")
     refs = tuple(admin_ref_from_json(r, f"{field}.references[{i}]") for i, r in enumerate(refs_raw))
-    return HandleValue(index, vtype, data, _ttl_from_json(raw.get("ttl"), f"{field}.ttl"),
-                       None, perms, refs)
+    return HandleValue(
+        index, vtype, data, _ttl_from_json(raw.get("ttl"), f"{field}.ttl"), None, perms, refs
+    )
 
 
 def output_format(value: HandleValue) -> str:
@@ -238,8 +255,11 @@ def value_from_stored(raw: dict[str, Any]) -> HandleValue:
     refs = tuple(AdminRef(r["handle"], r["index"]) for r in raw.get("references", ()))
     perms = raw.get("permissions")
     return HandleValue(
-        raw["index"], raw["type"], Data(data["format"], data["value"]),
-        raw.get("ttl", DEFAULT_TTL), raw.get("timestamp"),
+        raw["index"],
+        raw["type"],
+        Data(data["format"], data["value"]),
+        raw.get("ttl", DEFAULT_TTL),
+        raw.get("timestamp"),
         DEFAULT_PERMISSIONS if perms is None else Permissions.from_json(perms, "permissions"),
         refs,
     )

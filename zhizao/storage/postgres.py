@@ -42,15 +42,19 @@ class PostgresStore(SqlStore):
     def _migrate(self) -> None:
         with self.transaction() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-            conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                         "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                         "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+            )
             done = {r[0] for r in conn.execute("SELECT version FROM schema_migrations")}
             for version, name, sql in migrations("postgres"):
                 if version not in done:
                     conn.execute(sql)
-                    conn.execute("INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
-                                 (version, name))
+                    conn.execute(
+                        "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
+                        (version, name),
+                    )
 
     def reader(self) -> psycopg.Connection[Any]:
         return self._connection()

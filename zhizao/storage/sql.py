@@ -84,8 +84,7 @@ class SqlTransaction:
         old = self.get(record.handle.key)
         old_terms = old.search_terms() if old else []
         handle_rows, term_rows = batch_rows([record.encode()])
-        self._store.write_rows(self._conn, handle_rows, term_rows,
-                               [(record.handle.key, old_terms)])
+        self._store.write_rows(self._conn, handle_rows, term_rows, [(record.handle.key, old_terms)])
         self._read[record.handle.key] = record
 
     def delete(self, key: str) -> bool:
@@ -130,9 +129,13 @@ class SqlStore:
         ).fetchone()
         return row_record(*row) if row else None
 
-    def write_rows(self, conn: Any, handle_rows: Sequence[HandleRow],
-                   term_rows: Sequence[TermRow],
-                   stale_terms: Sequence[tuple[str, list[tuple[str, str]]]]) -> None:
+    def write_rows(
+        self,
+        conn: Any,
+        handle_rows: Sequence[HandleRow],
+        term_rows: Sequence[TermRow],
+        stale_terms: Sequence[tuple[str, list[tuple[str, str]]]],
+    ) -> None:
         """Upsert rows; `stale_terms` are (key, terms) of the versions being replaced."""
         conn_exec_many(conn, self.q(UPSERT_HANDLE), handle_rows)
         stale = [(t, v, key) for key, terms in stale_terms for t, v in terms]
@@ -152,8 +155,9 @@ class SqlStore:
 
     @cached_property
     def _public_sql(self) -> str:
-        return self.q("SELECT coalesce(handle, key), coalesce(public, vals) FROM handles "
-                      "WHERE key = ?")
+        return self.q(
+            "SELECT coalesce(handle, key), coalesce(public, vals) FROM handles WHERE key = ?"
+        )
 
     def write(self) -> AbstractContextManager[SqlTransaction]:
         return _TxContext(self)
@@ -162,14 +166,16 @@ class SqlStore:
         """Write a batch in one transaction; returns (written, skipped as present)."""
         return self.put_rows(*batch_rows(records), overwrite=overwrite)
 
-    def put_rows(self, handle_rows: Sequence[HandleRow], term_rows: Sequence[TermRow], *,
-                 overwrite: bool) -> tuple[int, int]:
+    def put_rows(
+        self, handle_rows: Sequence[HandleRow], term_rows: Sequence[TermRow], *, overwrite: bool
+    ) -> tuple[int, int]:
         """`put_many` on rows already in table form (see `batch_rows`)."""
         with self.transaction() as conn:
             present = self._present(conn, [r[0] for r in handle_rows])
             if overwrite:
-                stale = [(k, row_record(k, None, vals).search_terms())
-                         for k, vals in present.items()]
+                stale = [
+                    (k, row_record(k, None, vals).search_terms()) for k, vals in present.items()
+                ]
                 self.write_rows(conn, handle_rows, term_rows, stale)
                 return len(handle_rows), 0
             if present:
@@ -182,7 +188,7 @@ class SqlStore:
         """key → stored values of the keys that exist."""
         present: dict[str, str] = {}
         for i in range(0, len(keys), BATCH_KEYS):
-            chunk = keys[i:i + BATCH_KEYS]
+            chunk = keys[i : i + BATCH_KEYS]
             marks = ",".join([self.placeholder] * len(chunk))
             rows = conn.execute(f"SELECT key, vals FROM handles WHERE key IN ({marks})", chunk)
             present.update((k, v) for k, v in rows.fetchall())
@@ -197,15 +203,22 @@ class SqlStore:
         return [r[0] for r in self.reader().execute(self.q(sql), params).fetchall()]
 
     def count_handles(self, prefix: str) -> int:
-        row = self.reader().execute(
-            self.q("SELECT count(*) FROM handles WHERE key >= ? AND key < ?"), key_range(prefix)
-        ).fetchone()
+        row = (
+            self.reader()
+            .execute(
+                self.q("SELECT count(*) FROM handles WHERE key >= ? AND key < ?"), key_range(prefix)
+            )
+            .fetchone()
+        )
         return int(row[0])
 
-    def search(self, vtype: str, pattern: str, prefix: str | None, offset: int,
-               limit: int) -> list[str]:
-        sql = ("SELECT coalesce(h.handle, h.key) FROM handle_search s "
-               "JOIN handles h ON h.key = s.key WHERE s.type = ? AND s.value LIKE ? ESCAPE '\\'")
+    def search(
+        self, vtype: str, pattern: str, prefix: str | None, offset: int, limit: int
+    ) -> list[str]:
+        sql = (
+            "SELECT coalesce(h.handle, h.key) FROM handle_search s "
+            "JOIN handles h ON h.key = s.key WHERE s.type = ? AND s.value LIKE ? ESCAPE '\\'"
+        )
         params: list[Any] = [vtype, like_pattern(pattern)]
         if prefix is not None:
             sql += " AND s.key >= ? AND s.key < ?"
@@ -223,8 +236,9 @@ class SqlStore:
     def home(self, prefix: str) -> bool:
         with self.transaction() as conn:
             cur = conn.execute(
-                self.q("INSERT INTO prefixes (prefix, homed_at) VALUES (?, ?) "
-                       "ON CONFLICT DO NOTHING"),
+                self.q(
+                    "INSERT INTO prefixes (prefix, homed_at) VALUES (?, ?) ON CONFLICT DO NOTHING"
+                ),
                 (prefix, datetime.now(UTC).isoformat()),
             )
             return bool(cur.rowcount)
@@ -240,8 +254,10 @@ class SqlStore:
 
     def add_server_admin(self, identity: str) -> None:
         with self.transaction() as conn:
-            conn.execute(self.q("INSERT INTO server_admins (identity) VALUES (?) "
-                                "ON CONFLICT DO NOTHING"), (identity,))
+            conn.execute(
+                self.q("INSERT INTO server_admins (identity) VALUES (?) ON CONFLICT DO NOTHING"),
+                (identity,),
+            )
 
     # ResolutionCountRepository
 
@@ -249,11 +265,15 @@ class SqlStore:
         if not counts:
             return
         with self.transaction() as conn:
-            conn_exec_many(conn, self.q(
-                "INSERT INTO resolution_counts (prefix, day, count) VALUES (?, ?, ?) "
-                "ON CONFLICT (prefix, day) DO UPDATE SET "
-                "count = resolution_counts.count + excluded.count"),
-                [(p, d, n) for (p, d), n in counts.items()])
+            conn_exec_many(
+                conn,
+                self.q(
+                    "INSERT INTO resolution_counts (prefix, day, count) VALUES (?, ?, ?) "
+                    "ON CONFLICT (prefix, day) DO UPDATE SET "
+                    "count = resolution_counts.count + excluded.count"
+                ),
+                [(p, d, n) for (p, d), n in counts.items()],
+            )
 
     def resolution_counts(self, prefix: str | None) -> Iterator[tuple[str, str, int]]:
         sql = "SELECT prefix, day, count FROM resolution_counts"

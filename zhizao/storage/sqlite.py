@@ -40,8 +40,9 @@ class SqliteStore(SqlStore):
             raise StorageError(f"Cannot open SQLite database {self.path}: {exc}") from exc
 
     def _connect(self, *, read_only: bool) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA case_sensitive_like = ON")
         if read_only:
@@ -59,9 +60,11 @@ class SqliteStore(SqlStore):
         with self._write_lock:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                             "applied_at TEXT NOT NULL)")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                    "applied_at TEXT NOT NULL)"
+                )
                 done = {r[0] for r in conn.execute("SELECT version FROM schema_migrations")}
                 for version, name, sql in migrations("sqlite"):
                     if version in done:
@@ -69,8 +72,10 @@ class SqliteStore(SqlStore):
                     for statement in sql.split(";"):
                         if statement.strip():
                             conn.execute(statement)
-                    conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                                 (version, name, datetime.now(UTC).isoformat()))
+                    conn.execute(
+                        "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                        (version, name, datetime.now(UTC).isoformat()),
+                    )
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
