@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
@@ -39,5 +40,11 @@ def settings_from(ctx: click.Context) -> Settings:
     return settings.with_overrides(database_url=database)
 
 
-def open_node(ctx: click.Context) -> Node:
-    return Node(settings_from(ctx))
+@contextmanager
+def open_node(ctx: click.Context) -> Iterator[Node]:
+    """The node the command's settings name, closed (counts flushed) when the command ends."""
+    node = Node(settings_from(ctx))
+    try:
+        yield node
+    finally:
+        node.close()

@@ -73,33 +73,31 @@ def import_(
     earlier batch stored and nothing of its own batch. Re-running skips what is stored.
     """
     fmt = _format_of(file, fmt)
-    node = open_node(ctx)
     started = time.perf_counter()
-    try:
-        with (
-            file.open(encoding="utf-8", newline="") as f,
-            click.progressbar(
-                length=file.stat().st_size,
-                label=f"importing {file.name}",
-                file=sys.stderr,
-            ) as bar,
-        ):
-            lines = _CountingLines(f)
-            result = import_lines(
-                node,
-                lines,
-                fmt,
-                overwrite=overwrite,
-                batch_size=batch_size,
-                on_batch=lambda _: bar.update(lines.consumed - bar.pos),
-            )
-    except ImportFailed as exc:
-        raise ZhizaoError(
-            f"{file.name}: {exc.message} (stored before it: {exc.stored.written:,};"
-            " fix the row and re-run, stored handles are skipped)"
-        ) from None
-    finally:
-        node.close()
+    with open_node(ctx) as node:
+        try:
+            with (
+                file.open(encoding="utf-8", newline="") as f,
+                click.progressbar(
+                    length=file.stat().st_size,
+                    label=f"importing {file.name}",
+                    file=sys.stderr,
+                ) as bar,
+            ):
+                lines = _CountingLines(f)
+                result = import_lines(
+                    node,
+                    lines,
+                    fmt,
+                    overwrite=overwrite,
+                    batch_size=batch_size,
+                    on_batch=lambda _: bar.update(lines.consumed - bar.pos),
+                )
+        except ImportFailed as exc:
+            raise ZhizaoError(
+                f"{file.name}: {exc.message} (stored before it: {exc.stored.written:,};"
+                " fix the row and re-run, stored handles are skipped)"
+            ) from None
     elapsed = time.perf_counter() - started
     rate = result.written / elapsed if elapsed > 0 else 0.0
     click.echo(

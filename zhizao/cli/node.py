@@ -30,8 +30,7 @@ from zhizao.settings import export_settings
 @click.pass_context
 def init(ctx: click.Context, example: bool, secret_out: Path) -> None:
     """Create or migrate the database; optionally load the example. Safe to re-run."""
-    node = open_node(ctx)
-    try:
+    with open_node(ctx) as node:
         click.echo(
             f"database ready: {node.settings.database_url} "
             f"(schema version {node.store.schema_version()})"
@@ -49,8 +48,6 @@ def init(ctx: click.Context, example: bool, secret_out: Path) -> None:
             f"homed prefix {setup.prefix}; admin {setup.admin} (secret written to {secret_out})"
         )
         click.echo(f"registered {len(EXAMPLE_HANDLES)} example identifiers")
-    finally:
-        node.close()
 
 
 def _try_line(base: str, node_handles: list[str]) -> str:
@@ -102,13 +99,10 @@ def serve(
     settings = settings_from(ctx)
     if insecure_loopback_auth:
         settings = settings.with_overrides(insecure_loopback_auth=True)
-    node = open_node(ctx)  # fail here, in one line, if the database is unusable
-    try:
+    with open_node(ctx) as node:  # fail here, in one line, if the database is unusable
         sample = [
             h for p in node.store.homed_prefixes()[:1] for h in node.store.list_handles(p, 0, 10)
         ]
-    finally:
-        node.close()
     # Show an identifier worth resolving: not the administrator's own handle, if there is one.
     first = sorted(sample, key=lambda h: h.upper().endswith("/ADMIN"))[:1]
     os.environ.update(export_settings(settings))

@@ -49,11 +49,8 @@ def create(
 ) -> None:
     """Create and home 0.NA/PREFIX with ADMIN (an HS_SECKEY identity) as its administrator."""
     secret = _read_secret(secret_file)
-    node = open_node(ctx)
-    try:
+    with open_node(ctx) as node:
         setup = create_prefix(node, prefix_name, admin, secret, server_admin=server_admin)
-    finally:
-        node.close()
     click.echo(f"homed {setup.prefix}: 0.NA/{setup.prefix} administered by {setup.admin}")
 
 
@@ -62,12 +59,9 @@ def create(
 @click.pass_context
 def list_prefixes(ctx: click.Context) -> None:
     """List the prefixes this node homes, with their number of handles."""
-    node = open_node(ctx)
-    try:
+    with open_node(ctx) as node:
         for p in node.store.homed_prefixes():
             click.echo(f"{p}\t{node.store.count_handles(p)}")
-    finally:
-        node.close()
 
 
 COMMANDS = [prefix]

@@ -23,11 +23,8 @@ def resolve(
     ctx: click.Context, handle: str, types: tuple[str, ...], indexes: tuple[int, ...], as_json: bool
 ) -> None:
     """Print HANDLE's public values."""
-    node = open_node(ctx)
-    try:
+    with open_node(ctx) as node:
         values = node.registry.resolve(ReadRequest(parse_handle(handle), indexes, types))
-    finally:
-        node.close()
     if as_json:
         click.echo(
             json.dumps(

@@ -21,11 +21,8 @@ def stats() -> None:
 @click.pass_context
 def resolutions(ctx: click.Context, prefix: str | None, by: str) -> None:
     """Resolutions per prefix per day or month (counted by 'zhizao serve')."""
-    node = open_node(ctx)
-    try:
+    with open_node(ctx) as node:
         rows = roll_up(node.store.resolution_counts(check_prefix(prefix) if prefix else None), by)
-    finally:
-        node.close()
     if not rows:
         click.echo("no resolutions counted yet")
         return
