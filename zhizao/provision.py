@@ -32,7 +32,7 @@ def create_prefix(
 
     `0.NA/<prefix>` gets HS_ADMIN (all bits) naming the group at index 200, an HS_VLIST holding
     the admin identity; the admin handle gets HS_ADMIN and the HS_SECKEY (hashed, not public).
-    Re-running replaces the secret and keeps everything else.
+    Re-running puts both records back in this state, with the new secret.
     """
     canonical = check_prefix(prefix)
     ref = parse_identity(admin)
