@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 
 from zhizao.errors import StorageError
-from zhizao.storage.sql import SqlStore, migrations
+from zhizao.storage.sql import HandleRow, SqlStore, TermRow, migrations
 
 # Any fixed number: all zhizao processes migrating one database take turns on it.
 MIGRATION_LOCK = 0x7A68_697A
@@ -64,6 +64,47 @@ class PostgresStore(SqlStore):
         conn = self._connection()
         with conn.transaction():
             yield conn
+
+    def put_rows(
+        self,
+        handle_rows: Sequence[HandleRow],
+        term_rows: Sequence[TermRow],
+        *,
+        overwrite: bool,
+    ) -> tuple[int, int]:
+        """New rows go in through COPY, several times faster than row-by-row INSERTs.
+
+        Replacing rows needs the replaced versions' search terms, so overwrites take the
+        shared path.
+        """
+        if overwrite:
+            return super().put_rows(handle_rows, term_rows, overwrite=True)
+        with self.transaction() as conn, conn.cursor() as cur:
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS staged_handles "
+                "(LIKE handles INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            )
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS staged_terms "
+                "(LIKE handle_search INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            )
+            with cur.copy("COPY staged_handles (key, handle, vals, public) FROM STDIN") as copy:
+                for row in handle_rows:
+                    copy.write_row(row)
+            with cur.copy("COPY staged_terms (type, value, key) FROM STDIN") as copy:
+                for term in term_rows:
+                    copy.write_row(term)
+            # Only handles that were absent are written, and only their search terms.
+            cur.execute(
+                "WITH added AS (INSERT INTO handles SELECT * FROM staged_handles "
+                "ON CONFLICT (key) DO NOTHING RETURNING key), "
+                "terms AS (INSERT INTO handle_search SELECT t.* FROM staged_terms t "
+                "JOIN added USING (key) ON CONFLICT DO NOTHING) "
+                "SELECT count(*) FROM added"
+            )
+            row = cur.fetchone()
+            written = int(row[0]) if row else 0
+        return written, len(handle_rows) - written
 
     def lock_key(self, conn: Any, key: str) -> None:
         # Two creators of one new handle must not both see "absent": lock its name.
