@@ -67,3 +67,5 @@ def test_jsonl_rows_get_an_owner_unless_they_bring_one():
     assert rows[1].line == 3
     with pytest.raises(InvalidValue, match="line 1: malformed JSON"):
         list(read_jsonl(["{"]))
+    with pytest.raises(InvalidValue, match="line 2: malformed JSON"):
+        list(read_jsonl(["\n", "[" * 100_000]))

@@ -89,6 +89,8 @@ async def read_body_json(request: Request, node: Node) -> Any:
         return json.loads(b"".join(chunks))
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedRequest(f"Malformed JSON body: {exc}") from None
+    except RecursionError:
+        raise MalformedRequest("Malformed JSON body: nested too deeply") from None
 
 
 class BodyTooLarge(MalformedRequest):

@@ -179,7 +179,7 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[Row]:
             continue
         try:
             obj = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise InvalidValue(f"line {line_no}: malformed JSON ({exc})", field="json") from None
         try:
             if not isinstance(obj, dict) or not isinstance(obj.get("handle"), str):
