@@ -30,7 +30,7 @@ PATHS = [
     f"/api/handles/{PREFIX}/x?index=99999999999999999999",
     f"/api/handles/{PREFIX}/x?index=-1",
     f"/api/handles/{PREFIX}/x?type=",
-    f"/api/handles?prefix=../../etc",
+    "/api/handles?prefix=../../etc",
     f"/api/handles?prefix={PREFIX}&page=x",
     "/hrls/handles?URL=%",
     "/hrls/handles?URL=x&limit=0",

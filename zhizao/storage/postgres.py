@@ -102,8 +102,8 @@ class PostgresStore(SqlStore):
                 "JOIN added USING (key) ON CONFLICT DO NOTHING) "
                 "SELECT count(*) FROM added"
             )
-            row = cur.fetchone()
-            written = int(row[0]) if row else 0
+            counted = cur.fetchone()
+            written = int(counted[0]) if counted else 0
         return written, len(handle_rows) - written
 
     def lock_key(self, conn: Any, key: str) -> None:
