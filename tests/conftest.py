@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -160,11 +161,22 @@ class Server:
                 "--tls-key",
                 str(self.tmp / "tls" / "key.pem"),
             ]
+        # Its own process group, so a test can kill the master and its workers together.
         self.proc = subprocess.Popen(
-            zhizao_cmd(*args), env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            zhizao_cmd(*args),
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         wait_for_port(self.port, self.proc)
         return self
+
+    def kill(self) -> None:
+        """Crash the whole node: SIGKILL to the master and every worker at once."""
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
 
     def stop(self) -> str:
         assert self.proc is not None
