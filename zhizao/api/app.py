@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -16,6 +17,7 @@ from starlette.types import Receive, Scope, Send
 
 from zhizao.api import handle_protocol as hp
 from zhizao.api import handles, hrls, prefixes
+from zhizao.api.rsgi import call_asgi
 from zhizao.errors import ZhizaoError
 from zhizao.identifiers.handle import parse_handle
 from zhizao.identifiers.registry import ReadRequest
@@ -26,6 +28,7 @@ log = logging.getLogger("zhizao")
 
 HANDLE_METHODS = ["GET", "HEAD", "PUT", "DELETE"]
 _JSON_HEADER = (b"content-type", hp.JSON_TYPE.encode())
+_RSGI_HEADERS = [("content-type", hp.JSON_TYPE)]
 
 
 async def api_not_found(request: Request, exc: Exception) -> Response:
@@ -67,7 +70,7 @@ def build_starlette(node: Node) -> Starlette:
 
 
 class NodeApp:
-    """The ASGI entry point.
+    """The entry point, for ASGI servers and for granian's RSGI (what `zhizao serve` runs).
 
     Plain anonymous resolutions (`GET /api/handles/{h}` without query or credentials) are
     answered here directly: they are nearly all of a node's traffic, and routing them through
@@ -88,29 +91,53 @@ class NodeApp:
                 and scope["path"].startswith(handles.PREFIX)
                 and not any(k == b"authorization" for k, _ in scope["headers"])
             ):
-                await self._resolve(scope["path"][len(handles.PREFIX) :], send)
+                status, body = self.answer(scope["path"][len(handles.PREFIX) :])
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": [_JSON_HEADER, (b"content-length", str(len(body)).encode())],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
                 return
         elif scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
         await self.app(scope, receive, send)
 
-    async def _resolve(self, text: str, send: Send) -> None:
+    async def __rsgi__(self, scope: Any, proto: Any) -> None:
+        """granian's native interface: the same fast lane, everything else through ASGI."""
+        if scope.proto != "http":
+            proto.close()  # no websocket endpoints
+            return
+        if (
+            scope.method == "GET"
+            and not scope.query_string
+            and scope.path.startswith(handles.PREFIX)
+            and scope.headers.get("authorization") is None
+        ):
+            status, body = self.answer(scope.path[len(handles.PREFIX) :])
+            proto.response_bytes(status, _RSGI_HEADERS, body)
+            return
+        await call_asgi(self.app, scope, proto)
+
+    def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._flusher = loop.create_task(self._flush_periodically())
+
+    def __rsgi_del__(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._flusher is not None:
+            self._flusher.cancel()
+        log.info("shutdown: flushed %d resolution counts", self.node.flush_counts())
+
+    def answer(self, text: str) -> tuple[int, bytes]:
+        """(status, body) for an anonymous, unfiltered resolution of `text`."""
         try:
             answer = self.node.resolve(ReadRequest(parse_handle(text)))
-            body, status = hp.resolution_body(text, answer.values_json).encode(), 200
+            return 200, hp.resolution_body(text, answer.values_json).encode()
         except ZhizaoError as exc:
-            rc = hp.response_code(exc)
             body = hp.dumps(hp.error_body(exc, text)).encode()
-            status = hp.status_for(rc, resolution=True)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [_JSON_HEADER, (b"content-length", str(len(body)).encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+            return hp.status_for(hp.response_code(exc), resolution=True), body
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

@@ -113,7 +113,7 @@ def serve(
     Granian(
         "zhizao.api.app:create_app",
         factory=True,
-        interface=Interfaces.ASGI,
+        interface=Interfaces.RSGI,
         address=host,
         port=port,
         workers=workers,
