@@ -9,7 +9,7 @@ ROOT = Path(zhizao.__file__).parent
 DOMAINS = {"identifiers", "events", "trace", "projects", "stats"}
 EDGES = {"api", "web", "cli", "demo"}
 # Pure libraries a domain may use besides the standard library.
-DOMAIN_THIRD_PARTY: set[str] = set()
+DOMAIN_THIRD_PARTY = {"cryptography"}
 
 
 def imports_of(path: Path) -> set[str]:

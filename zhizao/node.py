@@ -10,6 +10,7 @@ import time
 
 from zhizao.identifiers.registry import Registry
 from zhizao.identifiers.resolution import Next, default_chain
+from zhizao.identifiers.sessions import Sessions
 from zhizao.identifiers.volume import ResolutionCounter
 from zhizao.settings import Settings
 from zhizao.storage import Store, open_store
@@ -47,6 +48,7 @@ class Node:
         self.store = store or open_store(settings.database_url)
         self.homed = HomedCache(self.store, settings.homed_cache_seconds)
         self.registry = Registry(self.store, self.store, homed=self.homed)
+        self.sessions = Sessions(self.store, self.store)
         self.counter = ResolutionCounter()
         self.resolve: Next = default_chain(self.registry, self.counter)
 

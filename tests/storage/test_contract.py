@@ -10,7 +10,9 @@ from zhizao.identifiers.bulk import default_owner
 from zhizao.identifiers.handle import parse_handle
 from zhizao.identifiers.record import HandleRecord
 from zhizao.identifiers.values import Data, HandleValue, Permissions
+from zhizao.identifiers.sessions import Session
 from zhizao.storage import open_store
+from zhizao.storage.sql import migrations
 
 
 @pytest.fixture
@@ -34,11 +36,27 @@ def rec(text, url="https://example.com/a", public=True):
     )
 
 
-def test_migrations_are_versioned_and_idempotent(database_url, store):
-    assert store.schema_version() == 1
+def test_migrations_are_versioned_idempotent_and_upgrade(database_url, store):
+    latest = migrations(store.backend)[-1][0]
+    assert latest >= 2 and store.schema_version() == latest
+    # A database left at version 1 is brought up to date when opened.
+    with store.transaction() as conn:
+        conn.execute("DROP TABLE sessions")
+        conn.execute("DELETE FROM schema_migrations WHERE version > 1")
     again = open_store(database_url)
-    assert again.schema_version() == 1
+    assert again.schema_version() == latest
+    again.put_session(Session("s1", "bm9uY2U=", None, 2**40))
+    assert again.get_session("s1", 0) == Session("s1", "bm9uY2U=", None, 2**40)
     again.close()
+
+
+def test_sessions_expire_and_close(store):
+    store.put_session(Session("a", "bg==", None, 100))
+    assert store.get_session("a", 100) is not None
+    assert store.get_session("a", 101) is None
+    store.put_session(Session("a", "bg==", "300:88.1/x", 200))
+    assert store.get_session("a", 150).identity == "300:88.1/x"
+    assert store.delete_session("a") and store.get_session("a", 0) is None
 
 
 def test_put_get_delete_roundtrip(store):

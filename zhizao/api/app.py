@@ -16,7 +16,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from zhizao.api import handle_protocol as hp
-from zhizao.api import handles, hrls, prefixes
+from zhizao.api import handles, hrls, prefixes, sessions
 from zhizao.api.rsgi import call_asgi
 from zhizao.errors import ZhizaoError
 from zhizao.identifiers.handle import parse_handle
@@ -58,6 +58,10 @@ def build_starlette(node: Node) -> Starlette:
         Route("/api/prefixes", prefixes.unhome_endpoint, methods=["DELETE"]),
         Route("/api/prefixes/{prefix:path}", prefixes.unhome_endpoint, methods=["DELETE"]),
         Route("/api/site", prefixes.site_endpoint, methods=["GET"]),
+        Route("/api/sessions", sessions.open_session, methods=["POST"]),
+        Route("/api/sessions/this", sessions.authenticate_session, methods=["PUT", "POST"]),
+        Route("/api/sessions/this", sessions.session_status, methods=["GET"]),
+        Route("/api/sessions/this", sessions.close_session, methods=["DELETE"]),
         Route("/hrls/ping", hrls.ping, methods=["GET"]),
         Route("/hrls/handles", hrls.search_endpoint, methods=["GET"]),
         Route("/hrls/handles/{prefix}", hrls.search_endpoint, methods=["GET"]),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
+import time
 from dataclasses import dataclass
 from ipaddress import ip_address
 from urllib.parse import unquote
@@ -12,7 +14,7 @@ from starlette.requests import HTTPConnection
 
 from zhizao.errors import AuthenticationFailed
 from zhizao.identifiers.admin import AdminRef
-from zhizao.identifiers.registry import Registry
+from zhizao.node import Node
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +57,37 @@ def split_basic(header: str) -> tuple[str, str]:
     return unquote(user), password
 
 
-def caller_of(conn: HTTPConnection, registry: Registry, allow_insecure_loopback: bool) -> Caller:
+_HANDLE_PARAM = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]*))')
+
+
+def handle_params(header: str) -> dict[str, str]:
+    """`Handle sessionId="S", id="300%3A88.1/x", ...` → {"sessionId": "S", "id": "300:88.1/x"}."""
+    params = {
+        m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+        for m in _HANDLE_PARAM.finditer(header[7:])
+    }
+    if "id" in params:
+        params["id"] = unquote(params["id"])
+    return params
+
+
+def caller_of(conn: HTTPConnection, node: Node, allow_insecure_loopback: bool) -> Caller:
     """Authenticate the request's credentials, if any (slow: call it off the event loop)."""
     header = conn.headers.get("authorization")
     if not header:
         return Caller(None)
     if not channel_is_secure(conn, allow_insecure_loopback):
         return Caller(None, insecure=True)
-    if header[:6].lower() != "basic ":
-        raise AuthenticationFailed(
-            "Only HTTP Basic credentials (index:handle) are supported by this node"
-        )
-    user, password = split_basic(header)
-    return Caller(registry.authenticate(user, password))
+    scheme = header[:7].lower()
+    if scheme.startswith("basic "):
+        user, password = split_basic(header)
+        return Caller(node.registry.authenticate(user, password))
+    if scheme == "handle ":
+        params = handle_params(header)
+        if params.get("clientCert", "").lower() == "true":
+            raise AuthenticationFailed("TLS client certificates are not supported by this node")
+        if "sessionId" in params and "signature" not in params:
+            return Caller(node.sessions.identity(params["sessionId"], int(time.time())))
+    raise AuthenticationFailed(
+        "Use HTTP Basic (index:handle) or a session (Authorization: Handle sessionId=...)"
+    )

@@ -96,11 +96,14 @@ def json_response(
     *,
     pretty: bool = False,
     callback: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     text = dumps(body, pretty)
     if callback and _CALLBACK_RE.match(callback):
-        return Response(f"{callback}({text});", status, media_type="application/javascript")
-    return Response(text, status, media_type=JSON_TYPE)
+        return Response(
+            f"{callback}({text});", status, headers, media_type="application/javascript"
+        )
+    return Response(text, status, headers, media_type=JSON_TYPE)
 
 
 def error_body(exc: e.ZhizaoError, handle: str | None) -> dict[str, Any]:

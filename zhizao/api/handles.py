@@ -143,9 +143,7 @@ def endpoint(
 async def authenticate(request: Request, node: Node) -> Caller:
     if "authorization" not in request.headers:
         return Caller(None)
-    return await run_in_threadpool(
-        caller_of, request, node.registry, node.settings.insecure_loopback_auth
-    )
+    return await run_in_threadpool(caller_of, request, node, node.settings.insecure_loopback_auth)
 
 
 async def get_handle(request: Request, node: Node, caller: Caller) -> Response:

@@ -6,6 +6,7 @@ connections, transactions and the placeholder style.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from typing import Any
 
 from zhizao.identifiers.handle import Handle
 from zhizao.identifiers.record import EncodedRecord, HandleRecord, load_values
+from zhizao.identifiers.sessions import Session
 
 UPSERT_HANDLE = (
     "INSERT INTO handles (key, handle, vals, public) VALUES (?, ?, ?, ?) "
@@ -284,6 +286,39 @@ class SqlStore:
         sql += " ORDER BY prefix, day"
         for p, d, n in self.reader().execute(self.q(sql), params).fetchall():
             yield p, d, int(n)
+
+    # SessionRepository
+
+    def put_session(self, session: Session) -> None:
+        with self.transaction() as conn:
+            conn.execute(self.q("DELETE FROM sessions WHERE expires_at < ?"), (int(time.time()),))
+            conn.execute(
+                self.q(
+                    "INSERT INTO sessions (id, nonce, identity, expires_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET nonce = excluded.nonce, "
+                    "identity = excluded.identity, expires_at = excluded.expires_at"
+                ),
+                (session.id, session.nonce, session.identity, session.expires_at),
+            )
+
+    def get_session(self, session_id: str, now: int) -> Session | None:
+        row = (
+            self.reader()
+            .execute(
+                self.q(
+                    "SELECT id, nonce, identity, expires_at FROM sessions "
+                    "WHERE id = ? AND expires_at >= ?"
+                ),
+                (session_id, now),
+            )
+            .fetchone()
+        )
+        return Session(row[0], row[1], row[2], int(row[3])) if row else None
+
+    def delete_session(self, session_id: str) -> bool:
+        with self.transaction() as conn:
+            cur = conn.execute(self.q("DELETE FROM sessions WHERE id = ?"), (session_id,))
+            return bool(cur.rowcount)
 
     def schema_version(self) -> int:
         row = self.reader().execute("SELECT max(version) FROM schema_migrations").fetchone()
