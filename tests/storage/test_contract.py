@@ -9,8 +9,8 @@ import pytest
 from zhizao.identifiers.bulk import default_owner
 from zhizao.identifiers.handle import parse_handle
 from zhizao.identifiers.record import HandleRecord
-from zhizao.identifiers.values import Data, HandleValue, Permissions
 from zhizao.identifiers.sessions import Session
+from zhizao.identifiers.values import Data, HandleValue, Permissions
 from zhizao.storage import open_store
 from zhizao.storage.sql import migrations
 
