@@ -96,3 +96,12 @@ def test_random_bytes_and_headers(client):
         check(r)
     check(client.get(f"/api/handles/{PREFIX}/ADMIN", headers={"Authorization": "Basic !!!"}))
     check(client.get(f"/api/handles/{PREFIX}/ADMIN", headers={"Authorization": "Bearer x"}))
+
+
+def test_a_storage_failure_is_still_a_json_answer(node):
+    app = create_app(node=node)
+    with node.store.transaction() as conn:  # every read now fails inside the database
+        conn.execute("DROP TABLE handles")
+    c = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+    r = c.get(f"/api/handles/{PREFIX}/ADMIN")
+    assert r.status_code == 500 and r.json()["responseCode"] == 2

@@ -142,6 +142,10 @@ class NodeApp:
         except ZhizaoError as exc:
             body = hp.dumps(hp.error_body(exc, text)).encode()
             return hp.status_for(hp.response_code(exc), resolution=True), body
+        except Exception:  # e.g. the database is gone: still a Handle answer, in JSON
+            log.exception("resolution of %r failed", text)
+            body = hp.dumps({"responseCode": hp.ERROR, "handle": text, "message": "Server error"})
+            return 500, body.encode()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
