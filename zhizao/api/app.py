@@ -144,8 +144,8 @@ class NodeApp:
             return hp.status_for(hp.response_code(exc), resolution=True), body
         except Exception:  # e.g. the database is gone: still a Handle answer, in JSON
             log.exception("resolution of %r failed", text)
-            body = hp.dumps({"responseCode": hp.ERROR, "handle": text, "message": "Server error"})
-            return 500, body.encode()
+            failure = {"responseCode": hp.ERROR, "handle": text, "message": "Server error"}
+            return 500, hp.dumps(failure).encode()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
