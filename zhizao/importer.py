@@ -15,12 +15,11 @@ from typing import Any
 
 from zhizao.errors import ZhizaoError
 from zhizao.identifiers.bulk import check_format, encode_csv, read_jsonl
-from zhizao.identifiers.record import EncodedRecord
+from zhizao.identifiers.record import EncodedBatch
 from zhizao.identifiers.values import now_stamp
 from zhizao.node import Node
 from zhizao.settings import Settings
 from zhizao.storage import open_store
-from zhizao.storage.sql import batch_rows
 
 
 @dataclass
@@ -37,20 +36,19 @@ class ImportFailed(ZhizaoError):
         self.stored = stored
 
 
-def encoded_rows(node: Node, lines: Iterable[str], fmt: str) -> Iterator[EncodedRecord]:
+def encoded_batches(
+    node: Node, lines: Iterable[str], fmt: str, batch_size: int
+) -> Iterator[EncodedBatch]:
     if check_format(fmt) == "csv":
-        return encode_csv(lines, now_stamp())
-    return (node.registry.encode_new(row.handle, row.values) for row in read_jsonl(lines))
-
-
-def _batches(rows: Iterator[EncodedRecord], size: int) -> Iterator[list[EncodedRecord]]:
-    batch: list[EncodedRecord] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
+        yield from encode_csv(lines, now_stamp(), batch_size)
+        return
+    batch = EncodedBatch()
+    for row in read_jsonl(lines):
+        batch.add(node.registry.prepare_new(row.handle, row.values))
+        if len(batch) >= batch_size:
             yield batch
-            batch = []
-    if batch:
+            batch = EncodedBatch()
+    if len(batch):
         yield batch
 
 
@@ -82,11 +80,11 @@ class _Sink:
         self.node = node
         self.overwrite = overwrite
         self.result = ImportResult()
-        self._first: list[EncodedRecord] | None = None
+        self._first: EncodedBatch | None = None
         self._proc: Any = None
 
-    def put(self, batch: list[EncodedRecord]) -> None:
-        self.node.registry.check_importable(batch)
+    def put(self, batch: EncodedBatch) -> None:
+        self.node.registry.check_importable(batch.prefixes)
         if self._first is None and self._proc is None:
             self._first = batch  # held back: a one-batch file needs no writer process
             return
@@ -101,9 +99,9 @@ class _Sink:
             )
             self._proc.start()
             assert self._first is not None
-            self._batches.put(batch_rows(self._first))
+            self._batches.put((self._first.rows, self._first.terms))
             self._first = None
-        self._batches.put(batch_rows(batch))
+        self._batches.put((batch.rows, batch.terms))
 
     def close(self) -> ImportResult:
         if self._proc is None:
@@ -133,7 +131,7 @@ def import_lines(
     sink = _Sink(node, overwrite)
     encoded = 0
     try:
-        for batch in _batches(encoded_rows(node, lines, fmt), batch_size):
+        for batch in encoded_batches(node, lines, fmt, batch_size):
             sink.put(batch)
             encoded += len(batch)
             if on_batch is not None:

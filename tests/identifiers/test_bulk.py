@@ -3,7 +3,7 @@ import pytest
 from zhizao.errors import InvalidValue
 from zhizao.identifiers.bulk import encode_csv, read_jsonl, with_owner
 from zhizao.identifiers.handle import parse_handle
-from zhizao.identifiers.record import HandleRecord
+from zhizao.identifiers.record import HandleRecord, encode
 from zhizao.identifiers.values import Data, HandleValue
 
 STAMP = "2026-01-02T03:04:05Z"
@@ -15,7 +15,7 @@ def test_csv_encoder_matches_the_general_encoding_byte_for_byte():
         '88.1/电池-1,https://example.com/a?x="q",Cell "A" \\ 电,\n',
         "88.1/B2,,plain,n\n",
     ]
-    got = list(encode_csv(lines, STAMP))
+    (got,) = list(encode_csv(lines, STAMP, batch_size=10))
     expected = []
     for text, cells in (
         (
@@ -29,9 +29,15 @@ def test_csv_encoder_matches_the_general_encoding_byte_for_byte():
         stamped = tuple(
             sorted((v.stamped(STAMP) for v in with_owner(h, values)), key=lambda v: v.index)
         )
-        expected.append(HandleRecord(h, stamped).encode())
-    assert got == expected
-    assert got[0].terms == [("URL", 'https://example.com/a?x="q"')]
+        expected.append(HandleRecord(h, stamped))
+    assert got == encode(*expected)
+    assert got.terms == [("URL", 'https://example.com/a?x="q"', "88.1/电池-1")]
+    assert got.prefixes == {"88.1"}
+
+
+def test_csv_batches_have_the_size_asked_for():
+    lines = ["handle,URL\n"] + [f"88.1/h{i},u{i}\n" for i in range(25)]
+    assert [len(b) for b in encode_csv(lines, STAMP, batch_size=10)] == [10, 10, 5]
 
 
 @pytest.mark.parametrize(
@@ -47,7 +53,7 @@ def test_csv_encoder_matches_the_general_encoding_byte_for_byte():
 )
 def test_csv_errors_name_the_line(lines, needle):
     with pytest.raises(InvalidValue) as err:
-        list(encode_csv(lines, STAMP))
+        list(encode_csv(lines, STAMP, batch_size=2))
     assert needle in err.value.message
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from zhizao.identifiers.bulk import default_owner
 from zhizao.identifiers.handle import parse_handle
-from zhizao.identifiers.record import HandleRecord
+from zhizao.identifiers.record import EncodedBatch, HandleRecord, encode
 from zhizao.identifiers.sessions import Session
 from zhizao.identifiers.values import Data, HandleValue, Permissions
 from zhizao.storage import open_store
@@ -66,12 +66,12 @@ def test_put_get_delete_roundtrip(store):
         tx.put(r)
     got = store.get(r.handle.key)
     assert got == r
-    assert store.public_json(r.handle.key)[1] == r.encode().values_json
+    assert store.public_json(r.handle.key)[1] == encode(r).rows[0][2]
     hidden = rec("88.1/h", public=False)
     with store.write() as tx:
         tx.put(hidden)
     assert '"URL"' not in store.public_json("88.1/h")[1]
-    assert '"URL"' in store.get("88.1/h").encode().values_json
+    assert '"URL"' in encode(store.get("88.1/h")).rows[0][2]
     assert store.public_json(r.handle.key)[0] == "88.1/电池-A"
     with store.write() as tx:
         tx.put(rec("88.1/电池-A", "https://b"))
@@ -93,16 +93,17 @@ def test_a_failed_transaction_writes_nothing(store):
 
 
 def test_put_many_is_atomic_and_skips_present(store):
-    assert store.put_many([rec("88.1/a").encode(), rec("88.1/b").encode()], overwrite=False) == (
+    assert store.put_many(encode(rec("88.1/a"), rec("88.1/b")), overwrite=False) == (
         2,
         0,
     )
-    assert store.put_many(
-        [rec("88.1/b", "https://x").encode(), rec("88.1/c").encode()], overwrite=False
-    ) == (1, 1)
+    assert store.put_many(encode(rec("88.1/b", "https://x"), rec("88.1/c")), overwrite=False) == (
+        1,
+        1,
+    )
     assert store.get("88.1/b").values[0].data.value == "https://example.com/a"
     assert store.search("URL", "https://x", None, 0, 10) == []
-    assert store.put_many([rec("88.1/b", "https://x").encode()], overwrite=True) == (1, 0)
+    assert store.put_many(encode(rec("88.1/b", "https://x")), overwrite=True) == (1, 0)
     assert store.get("88.1/b").values[0].data.value == "https://x"
     # The replaced version's search term is gone, the new one is there.
     assert store.search("URL", "https://x", None, 0, 10) == ["88.1/b"]
@@ -110,15 +111,20 @@ def test_put_many_is_atomic_and_skips_present(store):
     assert store.count_handles("88.1") == 3
     with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
         store.put_many(
-            [rec("88.1/d").encode(), rec("88.1/d").encode()._replace(key=None)], overwrite=False
+            EncodedBatch([encode(rec("88.1/d")).rows[0], ("88.1/e", None, None, None)]),
+            overwrite=False,
         )
     assert store.get("88.1/d") is None  # the failed batch left nothing
 
 
 def test_listing_in_key_order_with_pages(store):
     store.put_many(
-        [rec(f"88.1/h{i:02}").encode() for i in range(25)]
-        + [rec("88.2/z").encode(), rec("88.1.5/y").encode(), rec("0.NA/88.1").encode()],
+        encode(
+            *[rec(f"88.1/h{i:02}") for i in range(25)],
+            rec("88.2/z"),
+            rec("88.1.5/y"),
+            rec("0.NA/88.1"),
+        ),
         overwrite=False,
     )
     assert store.count_handles("88.1") == 25
@@ -128,15 +134,12 @@ def test_listing_in_key_order_with_pages(store):
 
 def test_search_with_wildcards_only_public_values(store):
     store.put_many(
-        [
-            r.encode()
-            for r in (
-                rec("88.1/a", "https://example.com/p1"),
-                rec("88.1/b", "https://example.com/p2"),
-                rec("88.1/c", "https://example.com/p_3"),
-                rec("88.1/d", "https://example.com/hidden", public=False),
-            )
-        ],
+        encode(
+            rec("88.1/a", "https://example.com/p1"),
+            rec("88.1/b", "https://example.com/p2"),
+            rec("88.1/c", "https://example.com/p_3"),
+            rec("88.1/d", "https://example.com/hidden", public=False),
+        ),
         overwrite=False,
     )
     assert store.search("URL", "https://example.com/p1", None, 0, 10) == ["88.1/a"]

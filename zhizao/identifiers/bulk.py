@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from zhizao.errors import IdentifierError, InvalidValue
 from zhizao.identifiers.admin import parse_index
 from zhizao.identifiers.handle import Handle, parse_handle
-from zhizao.identifiers.record import SEARCHABLE_TYPES, EncodedRecord, dump_values
+from zhizao.identifiers.record import SEARCHABLE_TYPES, EncodedBatch, dump_values
 from zhizao.identifiers.values import (
     DEFAULT_TTL,
     HS_ADMIN,
@@ -140,7 +140,7 @@ class CsvEncoder:
             owner = self._owners[prefix] = dump_values([stamped])[1:-1]
         return owner
 
-    def encode(self, row: list[str], line: int) -> EncodedRecord:
+    def encode_into(self, row: list[str], line: int, batch: EncodedBatch) -> None:
         if len(row) != self.width:
             raise InvalidValue(
                 f"line {line}: {len(row)} columns, the header has {self.width}", field="row"
@@ -149,28 +149,40 @@ class CsvEncoder:
             handle = parse_handle(row[0])
         except IdentifierError as exc:
             raise _row_error(line, exc) from None
+        key, prefix = handle.key, handle.prefix
         parts = [
             col.head + _json_str(row[pos]) + col.tail for pos, col in self._before if row[pos] != ""
         ]
-        parts.append(self._owners.get(handle.prefix) or self._owner_json(handle.prefix))
+        parts.append(self._owners.get(prefix) or self._owner_json(prefix))
         parts += [
             col.head + _json_str(row[pos]) + col.tail for pos, col in self._after if row[pos] != ""
         ]
-        terms = [(vtype, row[pos]) for pos, vtype in self._searchable if row[pos] != ""]
-        return EncodedRecord(handle.key, handle.text, "[" + ",".join(parts) + "]", None, terms)
+        text = row[0]
+        batch.rows.append((key, None if text == key else text, "[" + ",".join(parts) + "]", None))
+        for pos, vtype in self._searchable:
+            if row[pos] != "":
+                batch.terms.append((vtype, row[pos], key))
+        batch.prefixes.add(prefix)
 
 
-def encode_csv(lines: Iterable[str], stamp: str) -> Iterator[EncodedRecord]:
+def encode_csv(lines: Iterable[str], stamp: str, batch_size: int) -> Iterator[EncodedBatch]:
+    """CSV lines as batches of `batch_size` encoded rows."""
     reader = csv.reader(lines)
     try:
         header = next(reader)
     except StopIteration:
         return
     encoder = CsvEncoder(header, stamp)
+    batch = EncodedBatch()
     for row in reader:
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
-        yield encoder.encode(row, reader.line_num)
+        encoder.encode_into(row, reader.line_num, batch)
+        if len(batch.rows) >= batch_size:
+            yield batch
+            batch = EncodedBatch()
+    if batch.rows:
+        yield batch
 
 
 def read_jsonl(lines: Iterable[str]) -> Iterator[Row]:

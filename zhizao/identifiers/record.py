@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import NamedTuple
+from dataclasses import dataclass, field
 
 from zhizao.identifiers.admin import AdminRecord
 from zhizao.identifiers.handle import Handle
@@ -21,20 +20,44 @@ from zhizao.identifiers.values import (
 SEARCHABLE_TYPES = ("URL", "CHECKSUM", "EMAIL")
 
 
-class EncodedRecord(NamedTuple):
-    """What storage keeps per handle.
+# What storage keeps per handle, as one table row: the canonical key; the handle as written
+# when it differs from the key (else None); every value in Handle.Net's output form (secrets as
+# their hash); the array anonymous readers get when it differs (else None: no secret, nothing
+# private, almost every identifier). Resolution is then one indexed read served as stored.
+EncodedRow = tuple[str, str | None, str, str | None]
+# (type, value, key): a public value the reverse lookup finds.
+Term = tuple[str, str, str]
 
-    `values_json` holds every value in Handle.Net's output form (secrets as their hash);
-    `public_json` the array anonymous readers get, or None when that is `values_json` itself
-    (no secret, nothing private: almost every identifier), so resolution is one indexed read
-    and the bytes are served as stored.
+
+@dataclass(slots=True)
+class EncodedBatch:
+    """Records in storage form, ready to be written in one transaction.
+
+    Plain tuples in lists: cheap to build in bulk, to pickle to a writer process and to bind.
     """
 
-    key: str
-    handle: str
-    values_json: str
-    public_json: str | None
-    terms: list[tuple[str, str]]  # (type, value) pairs the reverse lookup finds
+    rows: list[EncodedRow] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    prefixes: set[str] = field(default_factory=set)  # canonical prefixes, for the homing check
+
+    def add(self, record: HandleRecord) -> None:
+        h = record.handle
+        everything = dump_values(record.values)
+        public = record.readable(include_private=False)
+        public_json = None if len(public) == len(record.values) else dump_values(public)
+        self.rows.append((h.key, None if h.text == h.key else h.text, everything, public_json))
+        self.terms += [(t, v, h.key) for t, v in record.search_terms()]
+        self.prefixes.add(h.prefix)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def encode(*records: HandleRecord) -> EncodedBatch:
+    batch = EncodedBatch()
+    for record in records:
+        batch.add(record)
+    return batch
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +81,6 @@ class HandleRecord:
             for v in self.values
             if v.type in SEARCHABLE_TYPES and v.data.format == "string" and v.is_public
         ]
-
-    def encode(self) -> EncodedRecord:
-        everything = dump_values(self.values)
-        public = self.readable(include_private=False)
-        public_json = None if len(public) == len(self.values) else dump_values(public)
-        return EncodedRecord(
-            self.handle.key, self.handle.text, everything, public_json, self.search_terms()
-        )
 
 
 def dump_values(values: Iterable[HandleValue]) -> str:

@@ -5,7 +5,7 @@ I/O goes through the `HandleRepository` / `PrefixRepository` interfaces; this mo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from zhizao.errors import (
@@ -30,7 +30,7 @@ from zhizao.identifiers.handle import (
     parse_handle,
     prefix_handle,
 )
-from zhizao.identifiers.record import EncodedRecord, HandleRecord, select_values
+from zhizao.identifiers.record import HandleRecord, encode, select_values
 from zhizao.identifiers.repository import HandleRepository, PrefixRepository, WriteTransaction
 from zhizao.identifiers.seckey import SecretVerifier, hash_secret
 from zhizao.identifiers.values import (
@@ -208,20 +208,19 @@ class Registry:
                     existing = tx.get(rec.handle.key)
                     if existing is None or overwrite:
                         self._authorize_create(identity, rec.handle, rec.values, existing, tx)
-        return self.handles.put_many([r.encode() for r in records], overwrite=overwrite)
+        return self.handles.put_many(encode(*records), overwrite=overwrite)
 
-    def encode_new(self, handle: Handle, values: Sequence[HandleValue]) -> EncodedRecord:
-        """A new record's storage form: indexes checked, secrets hashed, values stamped."""
+    def prepare_new(self, handle: Handle, values: Sequence[HandleValue]) -> HandleRecord:
+        """A new record as it will be stored: indexes checked, secrets hashed, values stamped."""
         _check_unique_indexes(values)
-        return HandleRecord(handle, _prepare(values, {})).encode()
+        return HandleRecord(handle, _prepare(values, {}))
 
-    def check_importable(self, rows: Sequence[EncodedRecord]) -> None:
-        """Every row's prefix is homed here (a bulk load writes only what this node serves)."""
+    def check_importable(self, prefixes: Iterable[str]) -> None:
+        """Every prefix is homed here (a bulk load writes only what this node serves)."""
         homed = self._homed()
-        for row in rows:
-            prefix = row.key.partition("/")[0]
+        for prefix in prefixes:
             if prefix not in homed:
-                raise PrefixNotHomed(f"{row.handle}: prefix {prefix} is not homed on this node")
+                raise PrefixNotHomed(f"prefix {prefix} is not homed on this node")
 
     def bootstrap(self, handle: Handle, values: Sequence[HandleValue]) -> None:
         """Write a record as the node operator (local CLI): no credential, no permission check."""

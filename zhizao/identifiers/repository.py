@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from zhizao.identifiers.record import EncodedRecord, HandleRecord
+from zhizao.identifiers.record import EncodedBatch, HandleRecord
 
 
 class WriteTransaction(Protocol):
@@ -28,7 +28,7 @@ class HandleRepository(Protocol):
 
     def write(self) -> AbstractContextManager[WriteTransaction]: ...
 
-    def put_many(self, records: Iterable[EncodedRecord], *, overwrite: bool) -> tuple[int, int]:
+    def put_many(self, batch: EncodedBatch, *, overwrite: bool) -> tuple[int, int]:
         """Write a batch atomically; returns (written, skipped as present without overwrite)."""
         ...
 

@@ -10,7 +10,8 @@ from typing import Any
 import psycopg
 
 from zhizao.errors import StorageError
-from zhizao.storage.sql import HandleRow, SqlStore, TermRow, migrations
+from zhizao.identifiers.record import EncodedRow, Term
+from zhizao.storage.sql import SqlStore, migrations
 
 # Any fixed number: all zhizao processes migrating one database take turns on it.
 MIGRATION_LOCK = 0x7A68_697A
@@ -67,8 +68,8 @@ class PostgresStore(SqlStore):
 
     def put_rows(
         self,
-        handle_rows: Sequence[HandleRow],
-        term_rows: Sequence[TermRow],
+        handle_rows: Sequence[EncodedRow],
+        term_rows: Sequence[Term],
         *,
         overwrite: bool,
     ) -> tuple[int, int]:

@@ -7,7 +7,7 @@ connections, transactions and the placeholder style.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from functools import cached_property
@@ -15,7 +15,14 @@ from importlib import resources
 from typing import Any
 
 from zhizao.identifiers.handle import Handle
-from zhizao.identifiers.record import EncodedRecord, HandleRecord, load_values
+from zhizao.identifiers.record import (
+    EncodedBatch,
+    EncodedRow,
+    HandleRecord,
+    Term,
+    encode,
+    load_values,
+)
 from zhizao.identifiers.sessions import Session
 
 UPSERT_HANDLE = (
@@ -37,20 +44,6 @@ def migrations(backend: str) -> list[tuple[int, str, str]]:
             version = int(entry.name.split("_", 1)[0])
             out.append((version, entry.name, entry.read_text(encoding="utf-8")))
     return sorted(out)
-
-
-HandleRow = tuple[str, str | None, str, str | None]  # key, handle if not key, vals, public
-TermRow = tuple[str, str, str]  # type, value, key
-
-
-def batch_rows(records: Iterable[EncodedRecord]) -> tuple[list[HandleRow], list[TermRow]]:
-    """Records as the rows of the two tables: plain tuples, cheap to bind and to pickle."""
-    handle_rows: list[HandleRow] = []
-    term_rows: list[TermRow] = []
-    for key, text, values_json, public_json, terms in records:
-        handle_rows.append((key, None if text == key else text, values_json, public_json))
-        term_rows += [(t, v, key) for t, v in terms]
-    return handle_rows, term_rows
 
 
 def row_record(key: str, text: str | None, values_json: str) -> HandleRecord:
@@ -85,8 +78,10 @@ class SqlTransaction:
     def put(self, record: HandleRecord) -> None:
         old = self.get(record.handle.key)
         old_terms = old.search_terms() if old else []
-        handle_rows, term_rows = batch_rows([record.encode()])
-        self._store.write_rows(self._conn, handle_rows, term_rows, [(record.handle.key, old_terms)])
+        batch = encode(record)
+        self._store.write_rows(
+            self._conn, batch.rows, batch.terms, [(record.handle.key, old_terms)]
+        )
         self._read[record.handle.key] = record
 
     def delete(self, key: str) -> bool:
@@ -134,8 +129,8 @@ class SqlStore:
     def write_rows(
         self,
         conn: Any,
-        handle_rows: Sequence[HandleRow],
-        term_rows: Sequence[TermRow],
+        handle_rows: Sequence[EncodedRow],
+        term_rows: Sequence[Term],
         stale_terms: Sequence[tuple[str, list[tuple[str, str]]]],
     ) -> None:
         """Upsert rows; `stale_terms` are (key, terms) of the versions being replaced."""
@@ -164,14 +159,14 @@ class SqlStore:
     def write(self) -> AbstractContextManager[SqlTransaction]:
         return _TxContext(self)
 
-    def put_many(self, records: Iterable[EncodedRecord], *, overwrite: bool) -> tuple[int, int]:
+    def put_many(self, batch: EncodedBatch, *, overwrite: bool) -> tuple[int, int]:
         """Write a batch in one transaction; returns (written, skipped as present)."""
-        return self.put_rows(*batch_rows(records), overwrite=overwrite)
+        return self.put_rows(batch.rows, batch.terms, overwrite=overwrite)
 
     def put_rows(
-        self, handle_rows: Sequence[HandleRow], term_rows: Sequence[TermRow], *, overwrite: bool
+        self, handle_rows: Sequence[EncodedRow], term_rows: Sequence[Term], *, overwrite: bool
     ) -> tuple[int, int]:
-        """`put_many` on rows already in table form (see `batch_rows`)."""
+        """`put_many` on a batch's two lists (what a writer process receives)."""
         with self.transaction() as conn:
             present = self._present(conn, [r[0] for r in handle_rows])
             if overwrite:
@@ -189,6 +184,16 @@ class SqlStore:
     def _present(self, conn: Any, keys: list[str]) -> dict[str, str]:
         """key → stored values of the keys that exist."""
         present: dict[str, str] = {}
+        if not keys:
+            return present
+        # A bulk load of new, sorted identifiers has nothing stored in its key range: one
+        # probe instead of a lookup per key.
+        probe = conn.execute(
+            self.q("SELECT 1 FROM handles WHERE key >= ? AND key <= ? LIMIT 1"),
+            (min(keys), max(keys)),
+        ).fetchone()
+        if probe is None:
+            return present
         for i in range(0, len(keys), BATCH_KEYS):
             chunk = keys[i : i + BATCH_KEYS]
             marks = ",".join([self.placeholder] * len(chunk))
