@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -70,12 +71,25 @@ def _answer(exc: Exception) -> Response:
     return hp.json_response({"responseCode": hp.PROTOCOL_ERROR, "message": str(exc)}, 400)
 
 
-async def open_session(request: Request) -> Response:
-    try:
-        node = _node(request)
-        session = await run_in_threadpool(node.sessions.open, int(time.time()))
-    except (AuthenticationNeeded, AuthenticationFailed, MalformedRequest) as exc:
-        return _answer(exc)
+Handler = Callable[[Request, Node, dict[str, str]], Awaitable[Response]]
+
+
+def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """HTTPS check, the request's session parameters, and errors as the sessions API answers."""
+
+    async def run(request: Request) -> Response:
+        try:
+            node = _node(request)
+            return await handler(request, node, await _params(request))
+        except (AuthenticationNeeded, AuthenticationFailed, MalformedRequest) as exc:
+            return _answer(exc)
+
+    return run
+
+
+@endpoint
+async def open_session(request: Request, node: Node, p: dict[str, str]) -> Response:
+    session = await run_in_threadpool(node.sessions.open, int(time.time()))
     return hp.json_response(
         {"sessionId": session.id, "nonce": session.nonce},
         201,
@@ -83,15 +97,13 @@ async def open_session(request: Request) -> Response:
     )
 
 
-async def authenticate_session(request: Request) -> Response:
-    try:
-        node = _node(request)
-        p = await _params(request)
-        missing = [f for f in FIELDS if not p.get(f)]
-        if missing:
-            raise AuthenticationFailed(f"Missing {', '.join(missing)}")
-        session = await run_in_threadpool(
-            node.sessions.authenticate,
+@endpoint
+async def authenticate_session(request: Request, node: Node, p: dict[str, str]) -> Response:
+    missing = [f for f in FIELDS if not p.get(f)]
+    if missing:
+        raise AuthenticationFailed(f"Missing {', '.join(missing)}")
+    session = await run_in_threadpool(
+        lambda: node.sessions.authenticate(
             p["sessionId"],
             p["id"],
             p["type"],
@@ -100,29 +112,20 @@ async def authenticate_session(request: Request) -> Response:
             p["signature"],
             int(time.time()),
         )
-    except (AuthenticationNeeded, AuthenticationFailed, MalformedRequest) as exc:
-        return _answer(exc)
+    )
     return hp.json_response(_status(session))
 
 
-async def session_status(request: Request) -> Response:
-    try:
-        node = _node(request)
-        sid = (await _params(request)).get("sessionId")
-        if not sid:
-            return hp.json_response({"authenticated": False})
-        session = await run_in_threadpool(node.sessions.get, sid, int(time.time()))
-    except (AuthenticationNeeded, AuthenticationFailed, MalformedRequest) as exc:
-        return _answer(exc)
+@endpoint
+async def session_status(request: Request, node: Node, p: dict[str, str]) -> Response:
+    if not p.get("sessionId"):
+        return hp.json_response({"authenticated": False})
+    session = await run_in_threadpool(node.sessions.get, p["sessionId"], int(time.time()))
     return hp.json_response(_status(session))
 
 
-async def close_session(request: Request) -> Response:
-    try:
-        node = _node(request)
-        sid = (await _params(request)).get("sessionId")
-        if sid:
-            await run_in_threadpool(node.sessions.close, sid)
-    except (AuthenticationNeeded, AuthenticationFailed, MalformedRequest) as exc:
-        return _answer(exc)
+@endpoint
+async def close_session(request: Request, node: Node, p: dict[str, str]) -> Response:
+    if p.get("sessionId"):
+        await run_in_threadpool(node.sessions.close, p["sessionId"])
     return Response(status_code=204)
