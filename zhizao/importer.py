@@ -9,6 +9,7 @@ one transaction; small files skip the extra process.
 from __future__ import annotations
 
 import multiprocessing as mp
+import queue
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -99,9 +100,25 @@ class _Sink:
             )
             self._proc.start()
             assert self._first is not None
-            self._batches.put((self._first.rows, self._first.terms))
+            self._send((self._first.rows, self._first.terms))
             self._first = None
-        self._batches.put((batch.rows, batch.terms))
+        self._send((batch.rows, batch.terms))
+
+    def _send(self, item: Any) -> None:
+        # Never block for good on a writer that died (killed, out of memory).
+        while True:
+            try:
+                self._batches.put(item, timeout=1)
+                return
+            except queue.Full:
+                self._check_writer()
+
+    def _check_writer(self) -> None:
+        if not self._proc.is_alive():
+            raise ImportFailed(
+                f"the writer process ended unexpectedly (exit code {self._proc.exitcode})",
+                ImportResult(),
+            )
 
     def close(self) -> ImportResult:
         if self._proc is None:
@@ -109,8 +126,15 @@ class _Sink:
                 w, s = self.node.store.put_many(self._first, overwrite=self.overwrite)
                 self.result = ImportResult(w, s)
             return self.result
-        self._batches.put(None)
-        written, skipped, failed = self._results.get()
+        self._send(None)
+        while True:
+            alive = self._proc.is_alive()
+            try:
+                written, skipped, failed = self._results.get(timeout=1)
+                break
+            except queue.Empty:
+                if not alive:  # it had ended before we looked: its report would be there
+                    self._check_writer()
         self._proc.join()
         self.result = ImportResult(written, skipped)
         if failed is not None:
