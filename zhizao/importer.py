@@ -115,6 +115,9 @@ class _Sink:
 
     def _check_writer(self) -> None:
         if not self._proc.is_alive():
+            # Batches still in the queue have no reader now: do not wait to flush them at exit.
+            self._batches.cancel_join_thread()
+            self._batches.close()
             raise ImportFailed(
                 f"the writer process ended unexpectedly (exit code {self._proc.exitcode})",
                 ImportResult(),
@@ -160,6 +163,8 @@ def import_lines(
             encoded += len(batch)
             if on_batch is not None:
                 on_batch(encoded)
-    except ZhizaoError as exc:
+    except ImportFailed:
+        raise  # the writer failed: nothing more can be stored
+    except ZhizaoError as exc:  # a bad row: store the batches before it, then report it
         raise ImportFailed(exc.message, sink.close()) from None
     return sink.close()
