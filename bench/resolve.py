@@ -66,7 +66,7 @@ def load(url: str, n: int) -> float:
     node = Node(Settings(database_url=url))
     create_prefix(node, PREFIX, f"300:{PREFIX}/ADMIN", "bench")
     started = time.perf_counter()
-    result = import_lines(node, csv_lines(n), "csv", batch_size=10_000)
+    result = import_lines(node, csv_lines(n), "csv", batch_size=10_000, large=True)
     elapsed = time.perf_counter() - started
     node.close()
     assert result.written == n, result

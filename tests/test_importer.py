@@ -25,6 +25,11 @@ def test_many_batches_through_the_writer_process(node):
     ]
 
 
+def test_a_large_import_starts_its_writer_at_once(node):
+    result = import_lines(node, csv_lines(100), "csv", batch_size=1_000, large=True)
+    assert (result.written, result.skipped) == (100, 0)
+
+
 def test_rows_of_a_prefix_not_homed_are_refused_before_writing(node):
     with pytest.raises(ImportFailed, match="not homed"):
         import_lines(node, csv_lines(10, prefix="99.9"), "csv")

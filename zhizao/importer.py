@@ -84,22 +84,25 @@ class _Sink:
         self._first: EncodedBatch | None = None
         self._proc: Any = None
 
+    def start_writer(self) -> None:
+        ctx = mp.get_context("spawn")
+        self._batches, self._results = ctx.Queue(maxsize=3), ctx.Queue()
+        self._proc = ctx.Process(
+            target=_writer,
+            name="zhizao-import-writer",
+            daemon=True,
+            args=(self.node.settings, self.overwrite, self._batches, self._results),
+        )
+        self._proc.start()
+
     def put(self, batch: EncodedBatch) -> None:
         self.node.registry.check_importable(batch.prefixes)
         if self._first is None and self._proc is None:
             self._first = batch  # held back: a one-batch file needs no writer process
             return
         if self._proc is None:
-            ctx = mp.get_context("spawn")
-            self._batches, self._results = ctx.Queue(maxsize=3), ctx.Queue()
-            self._proc = ctx.Process(
-                target=_writer,
-                name="zhizao-import-writer",
-                daemon=True,
-                args=(self.node.settings, self.overwrite, self._batches, self._results),
-            )
-            self._proc.start()
-            assert self._first is not None
+            self.start_writer()
+        if self._first is not None:
             self._send((self._first.rows, self._first.terms))
             self._first = None
         self._send((batch.rows, batch.terms))
@@ -153,9 +156,16 @@ def import_lines(
     overwrite: bool = False,
     batch_size: int = 10_000,
     on_batch: Callable[[int], None] | None = None,
+    large: bool = False,
 ) -> ImportResult:
-    """Load every row. On a bad row, store every batch before its own, then raise its error."""
+    """Load every row. On a bad row, store every batch before its own, then raise its error.
+
+    `large`: the input spans many batches, so the writer process starts at once and its start-up
+    overlaps with encoding the first batches (a small input is written without it).
+    """
     sink = _Sink(node, overwrite)
+    if large:
+        sink.start_writer()
     encoded = 0
     try:
         for batch in encoded_batches(node, lines, fmt, batch_size):

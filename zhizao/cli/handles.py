@@ -14,6 +14,9 @@ from zhizao.cli.context import database_option, open_node
 from zhizao.errors import ZhizaoError
 from zhizao.importer import ImportFailed, import_lines
 
+# Above this size an import starts its writer process at once (see `import_lines`).
+LARGE_FILE_BYTES = 4 << 20
+
 
 @click.group()
 def handles() -> None:
@@ -92,6 +95,7 @@ def import_(
                     overwrite=overwrite,
                     batch_size=batch_size,
                     on_batch=lambda _: bar.update(lines.consumed - bar.pos),
+                    large=file.stat().st_size > LARGE_FILE_BYTES,
                 )
         except ImportFailed as exc:
             raise ZhizaoError(
