@@ -24,7 +24,6 @@ from zhizao.errors import (
 from zhizao.identifiers.admin import AdminPerm, AdminRecord, AdminRef, parse_identity
 from zhizao.identifiers.authz import require
 from zhizao.identifiers.handle import (
-    NA_PREFIX,
     Handle,
     parent_prefixes,
     parse_handle,
@@ -43,10 +42,6 @@ from zhizao.identifiers.values import (
 )
 
 P = AdminPerm
-
-
-def _perm_for(value: HandleValue, *, admin: AdminPerm, plain: AdminPerm) -> AdminPerm:
-    return admin if value.type == HS_ADMIN else plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,24 +95,8 @@ class Registry:
     def server_admins(self) -> list[AdminRef]:
         return [parse_identity(s) for s in self.prefixes.server_admins()]
 
-    def _loader(
-        self, tx: WriteTransaction | None = None
-    ) -> Callable[[str], Sequence[HandleValue] | None]:
-        def load(key: str) -> Sequence[HandleValue] | None:
-            rec = tx.get(key) if tx is not None else self.handles.get(key)
-            return rec.values if rec else None
-
-        return load
-
-    def _require(
-        self,
-        identity: AdminRef,
-        admins: list[AdminRecord],
-        needed: AdminPerm,
-        tx: WriteTransaction | None,
-        what: str,
-    ) -> None:
-        require(identity, admins, needed, self._loader(tx), self.server_admins(), what)
+    def _checks(self, identity: AdminRef, tx: WriteTransaction | None) -> _Checks:
+        return _Checks(self, identity, tx)
 
     def _creation_admins(
         self, handle: Handle, tx: WriteTransaction
@@ -144,7 +123,7 @@ class Registry:
         include_private = False
         if not public_only and req.identity is not None:
             try:
-                self._require(req.identity, record.admins(), P.READ_VALUE, None, "")
+                self._checks(req.identity, None).require(record.admins(), P.READ_VALUE)
                 include_private = True
             except (InsufficientPermissions, InvalidAdmin):
                 include_private = False  # an authenticated non-admin reads like the public
@@ -194,13 +173,12 @@ class Registry:
         records = []
         for pos, (handle, values) in enumerate(items):
             try:
-                _check_unique_indexes(values)
                 self.check_served(handle)
+                records.append(self.prepare_new(handle, values))
             except (InvalidValue, PrefixNotHomed) as exc:
                 raise type(exc)(
                     f"item {pos} ({handle.text}): {exc.message}", field=f"[{pos}]"
                 ) from None
-            records.append(HandleRecord(handle, _prepare(values, {})))
         if not as_operator:
             assert identity is not None
             with self.handles.write() as tx:
@@ -238,21 +216,16 @@ class Registry:
         tx: WriteTransaction,
     ) -> None:
         """A new handle needs "add handle" on its prefix; replacing one needs the diff's bits."""
+        checks = self._checks(identity, tx)
         if existing is None:
             admins, needed = self._creation_admins(handle, tx)
-            self._require(identity, admins, needed, tx, f" under {handle.prefix}")
+            checks.require(admins, needed, f" under {handle.prefix}")
             return
-        old = existing.by_index()
-        new_idx = {v.index for v in values}
-        for v in values:
-            before = old.get(v.index)
-            if before is None:
-                self._require_on(identity, existing, v, P.ADD_ADMIN, P.ADD_VALUE, tx)
-            elif not _unchanged(before, v):
-                self._require_on(identity, existing, v, P.MODIFY_ADMIN, P.MODIFY_VALUE, tx)
-        for idx, before in old.items():
-            if idx not in new_idx:
-                self._require_on(identity, existing, before, P.REMOVE_ADMIN, P.REMOVE_VALUE, tx)
+        checks.require_additions(existing, values)
+        kept = {v.index for v in values}
+        for before in existing.values:
+            if before.index not in kept:
+                checks.require_on(existing, before, P.REMOVE_ADMIN, P.REMOVE_VALUE)
 
     def add_values(
         self,
@@ -269,14 +242,10 @@ class Registry:
         with self.handles.write() as tx:
             existing = self._existing(tx, handle)
             old = existing.by_index()
-            for v in values:
-                if v.index in old:
-                    if not overwrite:
-                        raise ValueAlreadyExists(f"Value at index {v.index} already exists")
-                    if not _unchanged(old[v.index], v):
-                        self._require_on(identity, existing, v, P.MODIFY_ADMIN, P.MODIFY_VALUE, tx)
-                else:
-                    self._require_on(identity, existing, v, P.ADD_ADMIN, P.ADD_VALUE, tx)
+            taken = [v.index for v in values if v.index in old]
+            if taken and not overwrite:
+                raise ValueAlreadyExists(f"Value at index {taken[0]} already exists")
+            self._checks(identity, tx).require_additions(existing, values)
             merged = dict(old)
             merged.update({v.index: v for v in _prepare(values, old)})
             tx.put(HandleRecord(existing.handle, tuple(sorted(merged.values(), key=_by_index))))
@@ -292,9 +261,11 @@ class Registry:
             missing = [i for i in indexes if i not in old]
             if missing:
                 raise ValuesNotFound(f"No value at index {missing[0]}")
-            for i in set(indexes):
-                self._require_on(identity, existing, old[i], P.REMOVE_ADMIN, P.REMOVE_VALUE, tx)
-            kept = tuple(v for v in existing.values if v.index not in set(indexes))
+            checks = self._checks(identity, tx)
+            dropped = set(indexes)
+            for i in dropped:
+                checks.require_on(existing, old[i], P.REMOVE_ADMIN, P.REMOVE_VALUE)
+            kept = tuple(v for v in existing.values if v.index not in dropped)
             tx.put(HandleRecord(existing.handle, kept))
 
     def delete(self, handle: Handle, identity: AdminRef | None) -> None:
@@ -302,7 +273,8 @@ class Registry:
         self.check_served(handle)
         with self.handles.write() as tx:
             existing = self._existing(tx, handle)
-            self._require(identity, existing.admins(), P.DELETE_HANDLE, tx, f" of {handle.text}")
+            checks = self._checks(identity, tx)
+            checks.require(existing.admins(), P.DELETE_HANDLE, f" of {handle.text}")
             tx.delete(handle.key)
 
     def list_handles(
@@ -312,9 +284,8 @@ class Registry:
         na = prefix_handle(prefix)
         self.check_served(na)
         rec = self.handles.get(na.key)
-        self._require(
-            identity, rec.admins() if rec else [], P.LIST_HANDLES, None, f" of prefix {prefix}"
-        )
+        admins = rec.admins() if rec else []
+        self._checks(identity, None).require(admins, P.LIST_HANDLES, f" of prefix {prefix}")
         total = self.handles.count_handles(na.suffix)
         if page_size == 0:
             return total, []
@@ -337,19 +308,45 @@ class Registry:
             raise HandleNotFound("Handle Not Found")
         return existing
 
-    def _require_on(
-        self,
-        identity: AdminRef,
-        record: HandleRecord,
-        value: HandleValue,
-        admin_perm: AdminPerm,
-        plain_perm: AdminPerm,
-        tx: WriteTransaction,
+
+class _Checks:
+    """One operation's permission checks, reading through its transaction.
+
+    The server administrators are read once per operation, not once per value checked.
+    """
+
+    def __init__(self, registry: Registry, identity: AdminRef, tx: WriteTransaction | None):
+        self.identity = identity
+        self._registry = registry
+        self._tx = tx
+        self._server_admins: list[AdminRef] | None = None
+
+    def _load(self, key: str) -> Sequence[HandleValue] | None:
+        rec = self._tx.get(key) if self._tx is not None else self._registry.handles.get(key)
+        return rec.values if rec else None
+
+    def require(self, admins: list[AdminRecord], needed: AdminPerm, what: str = "") -> None:
+        if self._server_admins is None:
+            self._server_admins = self._registry.server_admins()
+        require(self.identity, admins, needed, self._load, self._server_admins, what)
+
+    def require_on(
+        self, record: HandleRecord, value: HandleValue, admin_perm: AdminPerm, perm: AdminPerm
     ) -> None:
-        needed = _perm_for(value, admin=admin_perm, plain=plain_perm)
-        self._require(
-            identity, record.admins(), needed, tx, f" (index {value.index} of {record.handle.text})"
-        )
+        """`admin_perm` for an HS_ADMIN value, `perm` for any other, through the record's admins."""
+        needed = admin_perm if value.type == HS_ADMIN else perm
+        where = f" (index {value.index} of {record.handle.text})"
+        self.require(record.admins(), needed, where)
+
+    def require_additions(self, record: HandleRecord, values: Sequence[HandleValue]) -> None:
+        """Adding `values` to `record`: "add" for new indexes, "modify" for changed ones."""
+        old = record.by_index()
+        for v in values:
+            before = old.get(v.index)
+            if before is None:
+                self.require_on(record, v, P.ADD_ADMIN, P.ADD_VALUE)
+            elif not _unchanged(before, v):
+                self.require_on(record, v, P.MODIFY_ADMIN, P.MODIFY_VALUE)
 
 
 def _by_index(v: HandleValue) -> int:
@@ -385,6 +382,3 @@ def _prepare(values: Sequence[HandleValue], old: dict[int, HandleValue]) -> tupl
         else:
             out.append(v.stamped(stamp))
     return tuple(sorted(out, key=_by_index))
-
-
-__all__ = ["NA_PREFIX", "ReadRequest", "Registry"]
