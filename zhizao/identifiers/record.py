@@ -46,7 +46,7 @@ class EncodedBatch:
         public = record.readable(include_private=False)
         public_json = None if len(public) == len(record.values) else dump_values(public)
         self.rows.append((h.key, None if h.text == h.key else h.text, everything, public_json))
-        self.terms += [(t, v, h.key) for t, v in record.search_terms()]
+        self.terms += record.search_terms()
         self.prefixes.add(h.prefix)
 
     def __len__(self) -> int:
@@ -75,9 +75,11 @@ class HandleRecord:
         """Values a reader may see: never an HS_SECKEY, non-public ones only when allowed."""
         return [v for v in self.values if not is_secret(v) and (include_private or v.is_public)]
 
-    def search_terms(self) -> list[tuple[str, str]]:
+    def search_terms(self) -> list[Term]:
+        """What the reverse lookup finds this handle by: its public URL, CHECKSUM, EMAIL."""
+        key = self.handle.key
         return [
-            (v.type, v.data.value)
+            (v.type, v.data.value, key)
             for v in self.values
             if v.type in SEARCHABLE_TYPES and v.data.format == "string" and v.is_public
         ]

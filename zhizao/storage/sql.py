@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from functools import cached_property
 from importlib import resources
@@ -77,10 +77,9 @@ class SqlTransaction:
 
     def put(self, record: HandleRecord) -> None:
         old = self.get(record.handle.key)
-        old_terms = old.search_terms() if old else []
         batch = encode(record)
         self._store.write_rows(
-            self._conn, batch.rows, batch.terms, [(record.handle.key, old_terms)]
+            self._conn, batch.rows, batch.terms, old.search_terms() if old else []
         )
         self._read[record.handle.key] = record
 
@@ -89,7 +88,7 @@ class SqlTransaction:
         if old is None:
             return False
         q = self._store.q
-        conn_exec_many(self._conn, q(DELETE_TERM), [(t, v, key) for t, v in old.search_terms()])
+        conn_exec_many(self._conn, q(DELETE_TERM), old.search_terms())
         self._conn.execute(q("DELETE FROM handles WHERE key = ?"), (key,))
         self._read[key] = None
         return True
@@ -131,15 +130,12 @@ class SqlStore:
         conn: Any,
         handle_rows: Sequence[EncodedRow],
         term_rows: Sequence[Term],
-        stale_terms: Sequence[tuple[str, list[tuple[str, str]]]],
+        stale_terms: Sequence[Term],
     ) -> None:
-        """Upsert rows; `stale_terms` are (key, terms) of the versions being replaced."""
+        """Upsert rows; `stale_terms` are the search terms of the versions being replaced."""
         conn_exec_many(conn, self.q(UPSERT_HANDLE), handle_rows)
-        stale = [(t, v, key) for key, terms in stale_terms for t, v in terms]
-        if stale:
-            conn_exec_many(conn, self.q(DELETE_TERM), stale)
-        if term_rows:
-            conn_exec_many(conn, self.q(INSERT_TERM), term_rows)
+        conn_exec_many(conn, self.q(DELETE_TERM), stale_terms)
+        conn_exec_many(conn, self.q(INSERT_TERM), term_rows)
 
     # HandleRepository
 
@@ -156,8 +152,10 @@ class SqlStore:
             "SELECT coalesce(handle, key), coalesce(public, vals) FROM handles WHERE key = ?"
         )
 
-    def write(self) -> AbstractContextManager[SqlTransaction]:
-        return _TxContext(self)
+    @contextmanager
+    def write(self) -> Iterator[SqlTransaction]:
+        with self.transaction() as conn:
+            yield SqlTransaction(self, conn)
 
     def put_many(self, batch: EncodedBatch, *, overwrite: bool) -> tuple[int, int]:
         """Write a batch in one transaction; returns (written, skipped as present)."""
@@ -171,7 +169,9 @@ class SqlStore:
             present = self._present(conn, [r[0] for r in handle_rows])
             if overwrite:
                 stale = [
-                    (k, row_record(k, None, vals).search_terms()) for k, vals in present.items()
+                    t
+                    for k, vals in present.items()
+                    for t in row_record(k, None, vals).search_terms()
                 ]
                 self.write_rows(conn, handle_rows, term_rows, stale)
                 return len(handle_rows), 0
@@ -338,17 +338,3 @@ def conn_exec_many(conn: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
     else:
         with conn.cursor() as cur:
             cur.executemany(sql, rows)
-
-
-class _TxContext:
-    def __init__(self, store: SqlStore) -> None:
-        self._store = store
-        self._cm: AbstractContextManager[Any] | None = None
-
-    def __enter__(self) -> SqlTransaction:
-        self._cm = self._store.transaction()
-        return SqlTransaction(self._store, self._cm.__enter__())
-
-    def __exit__(self, *exc: Any) -> bool | None:
-        assert self._cm is not None
-        return self._cm.__exit__(*exc)
