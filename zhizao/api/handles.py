@@ -19,7 +19,7 @@ from zhizao.errors import (
     MalformedRequest,
     ZhizaoError,
 )
-from zhizao.identifiers.bulk import with_owner
+from zhizao.identifiers.bulk import item_from_json
 from zhizao.identifiers.handle import Handle, check_prefix, mint_handle, parse_handle
 from zhizao.identifiers.registry import ReadRequest
 from zhizao.identifiers.values import HandleValue, value_from_json
@@ -246,21 +246,7 @@ def batch_from_body(body: Any) -> list[tuple[Handle, list[HandleValue]]]:
         )
     if len(items) > MAX_BATCH:
         raise MalformedRequest(f"At most {MAX_BATCH} handles per batch", field="handles")
-    out = []
-    for i, item in enumerate(items):
-        where = f"handles[{i}]"
-        if not isinstance(item, dict) or not isinstance(item.get("handle"), str):
-            raise MalformedRequest(f"{where}.handle: missing or not a string", field=where)
-        raw_values = item.get("values")
-        if not isinstance(raw_values, list):
-            raise MalformedRequest(f"{where}.values: must be a list", field=f"{where}.values")
-        try:
-            handle = parse_handle(item["handle"])
-        except InvalidHandle as exc:
-            raise InvalidHandle(f"{where}.handle: {exc.message}", field=f"{where}.handle") from None
-        values = [value_from_json(v, f"{where}.values[{j}]") for j, v in enumerate(raw_values)]
-        out.append((handle, with_owner(handle, values)))
-    return out
+    return [item_from_json(item, f"handles[{i}]") for i, item in enumerate(items)]
 
 
 async def post_batch(request: Request, node: Node, caller: Caller) -> Response:

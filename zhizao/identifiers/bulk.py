@@ -14,8 +14,9 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from zhizao.errors import IdentifierError, InvalidValue
+from zhizao.errors import IdentifierError, InvalidHandle, InvalidValue, MalformedRequest
 from zhizao.identifiers.admin import parse_index
 from zhizao.identifiers.handle import Handle, parse_handle
 from zhizao.identifiers.record import SEARCHABLE_TYPES, EncodedBatch, dump_values
@@ -63,8 +64,28 @@ def with_owner(handle: Handle, values: list[HandleValue]) -> list[HandleValue]:
 
 
 def _row_error(line: int, exc: IdentifierError) -> InvalidValue:
-    where = f"line {line}" + (f", {exc.field}" if exc.field else "")
-    return InvalidValue(f"{where}: {exc.message}", field=exc.field)
+    named = f", {exc.field}" if exc.field and exc.field not in exc.message else ""
+    return InvalidValue(f"line {line}{named}: {exc.message}", field=exc.field)
+
+
+def item_from_json(obj: Any, where: str = "") -> tuple[Handle, list[HandleValue]]:
+    """`{"handle": "…", "values": [...]}` → the handle and its values, owner added.
+
+    The one reading of a registration item, for JSON Lines files and HTTP batches; errors name
+    the field under `where` (e.g. `handles[3].values[0].data`).
+    """
+    at = f"{where}." if where else ""
+    if not isinstance(obj, dict) or not isinstance(obj.get("handle"), str):
+        raise MalformedRequest(f"{at}handle: missing or not a string", field=f"{at}handle")
+    try:
+        handle = parse_handle(obj["handle"])
+    except InvalidHandle as exc:
+        raise InvalidHandle(f"{at}handle: {exc.message}", field=f"{at}handle") from None
+    raw_values = obj.get("values")
+    if not isinstance(raw_values, list):
+        raise MalformedRequest(f"{at}values: must be a list", field=f"{at}values")
+    values = [value_from_json(v, f"{at}values[{i}]") for i, v in enumerate(raw_values)]
+    return handle, with_owner(handle, values)
 
 
 _CSV_FORBIDDEN = frozenset({HS_ADMIN, HS_VLIST, HS_SECKEY, HS_PUBKEY})
@@ -194,16 +215,10 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[Row]:
         except (ValueError, RecursionError) as exc:
             raise InvalidValue(f"line {line_no}: malformed JSON ({exc})", field="json") from None
         try:
-            if not isinstance(obj, dict) or not isinstance(obj.get("handle"), str):
-                raise InvalidValue("needs an object with a 'handle' string", field="handle")
-            handle = parse_handle(obj["handle"])
-            raw_values = obj.get("values")
-            if not isinstance(raw_values, list):
-                raise InvalidValue("'values' must be a list", field="values")
-            values = [value_from_json(v, f"values[{i}]") for i, v in enumerate(raw_values)]
+            handle, values = item_from_json(obj)
         except IdentifierError as exc:
             raise _row_error(line_no, exc) from None
-        yield Row(line_no, handle, with_owner(handle, values))
+        yield Row(line_no, handle, values)
 
 
 def check_format(fmt: str) -> str:
