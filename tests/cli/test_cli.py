@@ -143,11 +143,13 @@ def test_tls_selfsigned(tmp_path):
         (["-d", "mysql://x", "resolve", "88/x"], "Unsupported database URL"),
         (["prefix", "create", "88.1"], "Missing option '--admin'"),
         (["handles", "import", "/nonexistent.csv"], "does not exist"),
+        (["handles", "import", "bad.csv"], "line 2: 3 columns"),
         (["stats", "resolutions", "--by", "year"], "'year' is not one of"),
     ],
 )
 def test_errors_are_one_line_and_non_zero(tmp_path, args, needle):
     db = ["-d", f"sqlite:///{tmp_path / 'x.db'}"] if args[0] != "-d" else []
+    (tmp_path / "bad.csv").write_text("handle,URL\n88.1/a,u,extra\n")
     proc = subprocess.run(zhizao_cmd(*db, *args), capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode != 0
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("Error: ")

@@ -85,6 +85,7 @@ def import_(
                     length=file.stat().st_size,
                     label=f"importing {file.name}",
                     file=sys.stderr,
+                    hidden=not sys.stderr.isatty(),  # a bar on a terminal, nothing in logs
                 ) as bar,
             ):
                 lines = _CountingLines(f)
