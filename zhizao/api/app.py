@@ -73,6 +73,13 @@ def build_starlette(node: Node) -> Starlette:
     return app
 
 
+def plain_resolution(method: str, path: str, query: str | bytes, authorized: bool) -> str | None:
+    """The handle of an anonymous, unfiltered `GET /api/handles/{handle}`: the fast lane."""
+    if method == "GET" and not query and not authorized and path.startswith(handles.PREFIX):
+        return path[len(handles.PREFIX) :]
+    return None
+
+
 class NodeApp:
     """The entry point, for ASGI servers and for granian's RSGI (what `zhizao serve` runs).
 
@@ -89,13 +96,12 @@ class NodeApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            if (
-                scope["method"] == "GET"
-                and not scope["query_string"]
-                and scope["path"].startswith(handles.PREFIX)
-                and not any(k == b"authorization" for k, _ in scope["headers"])
-            ):
-                status, body = self.answer(scope["path"][len(handles.PREFIX) :])
+            authorized = any(k == b"authorization" for k, _ in scope["headers"])
+            text = plain_resolution(
+                scope["method"], scope["path"], scope["query_string"], authorized
+            )
+            if text is not None:
+                status, body = self.answer(text)
                 await send(
                     {
                         "type": "http.response.start",
@@ -115,13 +121,10 @@ class NodeApp:
         if scope.proto != "http":
             proto.close()  # no websocket endpoints
             return
-        if (
-            scope.method == "GET"
-            and not scope.query_string
-            and scope.path.startswith(handles.PREFIX)
-            and scope.headers.get("authorization") is None
-        ):
-            status, body = self.answer(scope.path[len(handles.PREFIX) :])
+        authorized = scope.headers.get("authorization") is not None
+        text = plain_resolution(scope.method, scope.path, scope.query_string, authorized)
+        if text is not None:
+            status, body = self.answer(text)
             proto.response_bytes(status, _RSGI_HEADERS, body)
             return
         await call_asgi(self.app, scope, proto)
