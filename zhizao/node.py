@@ -52,6 +52,17 @@ class Node:
         self.counter = ResolutionCounter()
         self.resolve: Next = default_chain(self.registry, self.counter)
 
+    def home(self, prefix: str) -> bool:
+        """Home a prefix here; this worker answers for it at once, the others within the TTL."""
+        added = self.store.home(prefix)
+        self.homed.invalidate()
+        return added
+
+    def unhome(self, prefix: str) -> bool:
+        removed = self.store.unhome(prefix)
+        self.homed.invalidate()
+        return removed
+
     def flush_counts(self) -> int:
         """Write the in-memory resolution counts; on failure keep them for the next try."""
         counts = self.counter.drain()

@@ -42,8 +42,7 @@ def create_prefix(
     if admin_handle.prefix != canonical:
         raise ValueError(f"The admin handle {ref.handle} must be under {prefix}")
     na = prefix_handle(prefix)
-    node.store.home(canonical)
-    node.homed.invalidate()
+    node.home(canonical)
     node.registry.bootstrap(
         na,
         [

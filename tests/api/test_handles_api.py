@@ -244,6 +244,12 @@ def test_prefixes_and_site(client, node):
     node.store.add_server_admin(ADMIN)
     assert client.get("/api/prefixes").json()["prefixes"] == [PREFIX]
     assert client.post("/api/prefixes?prefix=88.5").json()["responseCode"] == 402
+    from zhizao.provision import create_prefix
+
+    create_prefix(node, "77.1", "300:77.1/ADMIN", "pw")  # a prefix admin, not a server admin
+    r = client.post("/api/prefixes?prefix=88.5", headers=basic("300:77.1/ADMIN", "pw"))
+    assert (r.status_code, r.json()["responseCode"]) == (403, 400)
+    assert "home prefix 88.5" in r.json()["message"]
     assert client.post("/api/prefixes?prefix=88.5", headers=basic()).json()["responseCode"] == 1
     assert client.get("/api/prefixes").json()["prefixes"] == [PREFIX, "88.5"]
     assert client.request("DELETE", "/api/prefixes/88.5", headers=basic()).status_code == 200

@@ -137,8 +137,7 @@ def test_homing_decides_what_a_node_answers(node):
         node.registry.create(parse_handle("88.999/x"), [url()], ME, overwrite=True)
     with pytest.raises(HandleNotFound):
         node.registry.resolve(ReadRequest(parse_handle(f"{PREFIX}/nothing")))
-    node.store.unhome(PREFIX)
-    node.homed.invalidate()
+    node.unhome(PREFIX)
     with pytest.raises(PrefixNotHomed):
         node.registry.resolve(ReadRequest(parse_handle(f"{PREFIX}/ADMIN")))
 

@@ -10,9 +10,7 @@ from zhizao import __version__
 from zhizao.api import handle_protocol as hp
 from zhizao.api.credentials import Caller
 from zhizao.api.handles import endpoint, flag
-from zhizao.errors import AuthenticationNeeded, InvalidAdmin, InvalidHandle
-from zhizao.identifiers.admin import AdminRef
-from zhizao.identifiers.authz import same_identity
+from zhizao.errors import InvalidHandle
 from zhizao.identifiers.handle import check_prefix
 from zhizao.node import Node
 
@@ -26,13 +24,6 @@ def _prefix_param(request: Request) -> str:
     return check_prefix(prefix)
 
 
-def _require_server_admin(node: Node, identity: AdminRef | None) -> None:
-    if identity is None:
-        raise AuthenticationNeeded("Authentication needed")
-    if not any(same_identity(identity, a) for a in node.registry.server_admins()):
-        raise InvalidAdmin(f"{identity} is not a server administrator of this node")
-
-
 async def list_prefixes(request: Request, node: Node, caller: Caller) -> Response:
     prefixes = await run_in_threadpool(node.store.homed_prefixes)
     return hp.json_response(
@@ -42,17 +33,15 @@ async def list_prefixes(request: Request, node: Node, caller: Caller) -> Respons
 
 async def home_prefix(request: Request, node: Node, caller: Caller) -> Response:
     prefix = _prefix_param(request)
-    _require_server_admin(node, caller.identity)
-    await run_in_threadpool(node.store.home, prefix)
-    node.homed.invalidate()
+    node.registry.require_server_admin(caller.identity, f"home prefix {prefix}")
+    await run_in_threadpool(node.home, prefix)
     return hp.json_response({"responseCode": hp.SUCCESS, "prefix": prefix})
 
 
 async def unhome_prefix(request: Request, node: Node, caller: Caller) -> Response:
     prefix = _prefix_param(request)
-    _require_server_admin(node, caller.identity)
-    await run_in_threadpool(node.store.unhome, prefix)
-    node.homed.invalidate()
+    node.registry.require_server_admin(caller.identity, f"unhome prefix {prefix}")
+    await run_in_threadpool(node.unhome, prefix)
     return hp.json_response({"responseCode": hp.SUCCESS, "prefix": prefix})
 
 

@@ -92,6 +92,11 @@ class Registry:
                         return identity
         raise AuthenticationFailed(f"Authentication failed for {identity}")
 
+    def require_server_admin(self, identity: AdminRef | None, what: str) -> None:
+        """Node-level operations (homing prefixes) are for the server administrators only."""
+        checked = self._need_identity(identity)
+        self._checks(checked, None).require([], AdminPerm(0), f" of this node (to {what})")
+
     def server_admins(self) -> list[AdminRef]:
         return [parse_identity(s) for s in self.prefixes.server_admins()]
 
