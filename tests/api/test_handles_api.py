@@ -251,7 +251,7 @@ def test_prefixes_and_site(client, node):
     assert (r.status_code, r.json()["responseCode"]) == (403, 400)
     assert "home prefix 88.5" in r.json()["message"]
     assert client.post("/api/prefixes?prefix=88.5", headers=basic()).json()["responseCode"] == 1
-    assert client.get("/api/prefixes").json()["prefixes"] == [PREFIX, "88.5"]
+    assert client.get("/api/prefixes").json()["prefixes"] == ["77.1", PREFIX, "88.5"]
     assert client.request("DELETE", "/api/prefixes/88.5", headers=basic()).status_code == 200
     assert client.get("/api/handles/88.5/x").json()["responseCode"] == 301
     site = client.get("/api/site").json()
