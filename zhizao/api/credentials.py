@@ -71,12 +71,12 @@ def handle_params(header: str) -> dict[str, str]:
     return params
 
 
-def caller_of(conn: HTTPConnection, node: Node, allow_insecure_loopback: bool) -> Caller:
+def caller_of(conn: HTTPConnection, node: Node) -> Caller:
     """Authenticate the request's credentials, if any (slow: call it off the event loop)."""
     header = conn.headers.get("authorization")
     if not header:
         return Caller(None)
-    if not channel_is_secure(conn, allow_insecure_loopback):
+    if not channel_is_secure(conn, node.settings.insecure_loopback_auth):
         return Caller(None, insecure=True)
     scheme = header[:7].lower()
     if scheme.startswith("basic "):

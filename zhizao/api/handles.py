@@ -143,7 +143,7 @@ def endpoint(
 async def authenticate(request: Request, node: Node) -> Caller:
     if "authorization" not in request.headers:
         return Caller(None)
-    return await run_in_threadpool(caller_of, request, node, node.settings.insecure_loopback_auth)
+    return await run_in_threadpool(caller_of, request, node)
 
 
 async def get_handle(request: Request, node: Node, caller: Caller) -> Response:
@@ -224,9 +224,7 @@ async def put_handle(request: Request, node: Node, caller: Caller) -> Response:
 
 async def delete_handle(request: Request, node: Node, caller: Caller) -> Response:
     text = handle_text(request)
-    if not text:
-        raise InvalidHandle("Empty handle invalid")
-    handle = parse_handle(text)
+    handle = parse_handle(text)  # an empty one is "Empty handle invalid", as in Handle.Net
     indexes = int_params(request, "index")
     if indexes:
         await run_in_threadpool(node.registry.remove_values, handle, indexes, caller.identity)

@@ -101,11 +101,6 @@ def prefix_handle(prefix: str) -> Handle:
     return parse_handle(f"{NA_PREFIX}/{prefix}")
 
 
-def handle_key(text: str) -> str:
-    """Canonical key of a handle string (raises InvalidHandle)."""
-    return parse_handle(text).key
-
-
 def mint_handle(base: str) -> Handle:
     """A new handle under `base` (`88.118.8160/` or `88.118.8160/lot-`) with a random suffix."""
     if "/" not in base:

@@ -24,10 +24,6 @@ def hash_secret(secret: str) -> str:
     return f"{_SCHEME}${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
 
 
-def is_hashed(stored: str) -> bool:
-    return stored.startswith(_SCHEME + "$")
-
-
 def verify_secret(stored: str, secret: str) -> bool:
     try:
         scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")

@@ -108,7 +108,7 @@ def _looks_textual(raw: bytes) -> str | None:
     return text
 
 
-def _data_from_json(raw: Any, vtype: str, field: str) -> Data:
+def _data_from_json(raw: Any, field: str) -> Data:
     if raw is None:
         raise InvalidValue(f"{field}: missing data", field=field)
     if not isinstance(raw, dict):
@@ -196,7 +196,7 @@ def value_from_json(raw: Any, field: str = "value") -> HandleValue:
     vtype = raw.get("type")
     if not isinstance(vtype, str) or not vtype:
         raise InvalidValue(f"{field}.type: missing or not a string", field=f"{field}.type")
-    data = _data_from_json(raw.get("data"), vtype, f"{field}.data")
+    data = _data_from_json(raw.get("data"), f"{field}.data")
     if vtype == HS_ADMIN and data.format != "admin":
         raise InvalidValue(f"{field}.data: HS_ADMIN needs admin format data", field=f"{field}.data")
     if vtype == HS_VLIST and data.format != "vlist":
