@@ -238,6 +238,9 @@ def test_unknown_endpoints_and_methods_answer_json(client):
     assert (r.status_code, r.json()["responseCode"]) == (404, 4)
     r = client.request("PATCH", f"/api/handles/{PREFIX}/ADMIN")
     assert r.status_code == 501 and r.json()["responseCode"] == 4
+    r = client.post(f"/api/handles/{PREFIX}/ADMIN")
+    assert (r.status_code, r.json()["responseCode"]) == (405, 4)
+    assert r.json()["message"] == f"Unknown HTTP API endpoint POST /api/handles/{PREFIX}/ADMIN"
 
 
 def test_prefixes_and_site(client, node):

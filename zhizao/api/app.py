@@ -32,10 +32,10 @@ _RSGI_HEADERS = [("content-type", hp.JSON_TYPE)]
 
 
 async def api_not_found(request: Request, exc: Exception) -> Response:
+    """Handle.Net's answers: an unknown method is 501, a known one the path lacks is 405."""
     status = getattr(exc, "status_code", 500)
-    if status == 405:
-        message = f"Unknown method {request.method}"
-        status = 501 if request.method not in ("GET", "HEAD", "PUT", "DELETE", "POST") else 405
+    if status == 405 and request.method not in ("GET", "HEAD", "PUT", "DELETE", "POST"):
+        message, status = f"Unknown method {request.method}", 501
     else:
         message = f"Unknown HTTP API endpoint {request.method} {request.url.path}"
     return hp.json_response({"responseCode": hp.PROTOCOL_ERROR, "message": message}, status)
