@@ -1,0 +1,146 @@
+"""From a captured JSON event to the record zhizao stores and indexes.
+
+A record keeps the event exactly as received (plus its eventID and recordTime) for output, and
+beside it the fields queries filter on, in canonical form: identifiers by role, CBV words,
+times in UTC, sensor values by type and unit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from zhizao.events.hashing import event_hash
+from zhizao.events.ids import canonical_id
+from zhizao.events.vocab import canonical_term
+
+# (JSON field, role) for instance-level identifiers.
+EPC_ROLES = (
+    ("epcList", "epc"),
+    ("childEPCs", "child"),
+    ("inputEPCList", "input"),
+    ("outputEPCList", "output"),
+)
+# (JSON field, role) for class-level quantities.
+CLASS_ROLES = (
+    ("quantityList", "class"),
+    ("childQuantityList", "child_class"),
+    ("inputQuantityList", "input_class"),
+    ("outputQuantityList", "output_class"),
+)
+SENSOR_FIELDS = ("value", "minValue", "maxValue", "meanValue", "sDev", "percValue")
+
+
+def utc_text(moment: datetime) -> str:
+    """The sortable storage form of a time: UTC, microseconds, `Z`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class IdentifierUse:
+    role: str
+    canonical: str
+    original: str
+    quantity: float | None = None
+    uom: str | None = None
+
+
+@dataclass(slots=True)
+class EventRecord:
+    event_id: str
+    event_type: str
+    event_time: str
+    record_time: str
+    action: str | None
+    biz_step: str | None
+    disposition: str | None
+    read_point: str | None
+    biz_location: str | None
+    transformation_id: str | None
+    error_declaration: dict[str, Any] | None
+    body: dict[str, Any]
+    ids: list[IdentifierUse] = field(default_factory=list)
+    sensors: list[tuple[str, str, str, float]] = field(default_factory=list)
+
+    @property
+    def error_time(self) -> str | None:
+        if self.error_declaration is None:
+            return None
+        return utc_text(parse_time(self.error_declaration["declarationTime"]))
+
+    @property
+    def error_reason(self) -> str | None:
+        if self.error_declaration is None or "reason" not in self.error_declaration:
+            return None
+        return canonical_term("errorReason", self.error_declaration["reason"])
+
+    def json(self) -> str:
+        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":"))
+
+
+def _sensors(event: dict[str, Any]) -> list[tuple[str, str, str, float]]:
+    out = []
+    for element in event.get("sensorElementList") or ():
+        for report in element.get("sensorReport") or ():
+            kind = canonical_term("measurementType", str(report.get("type", "")))
+            uom = str(report.get("uom", ""))
+            for name in SENSOR_FIELDS:
+                value = report.get(name)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    out.append((kind, uom, name, float(value)))
+    return out
+
+
+def build_record(
+    event: dict[str, Any], namespaces: dict[str, str], record_time: datetime
+) -> EventRecord:
+    """The record of one valid event; the eventID is its CBV hash when it has none."""
+    event_id = event.get("eventID") or event_hash(event, namespaces)
+    body = {k: v for k, v in event.items() if k != "@context"}
+    body["eventID"] = event_id
+    body["recordTime"] = record_time.astimezone(UTC).isoformat(timespec="milliseconds")
+    body["recordTime"] = body["recordTime"].replace("+00:00", "Z")
+    record = EventRecord(
+        event_id=event_id,
+        event_type=event["type"],
+        event_time=utc_text(parse_time(event["eventTime"])),
+        record_time=utc_text(record_time),
+        action=event.get("action"),
+        biz_step=canonical_term("bizStep", event["bizStep"]) if "bizStep" in event else None,
+        disposition=(
+            canonical_term("disposition", event["disposition"]) if "disposition" in event else None
+        ),
+        read_point=canonical_id(event["readPoint"]["id"]) if "readPoint" in event else None,
+        biz_location=(canonical_id(event["bizLocation"]["id"]) if "bizLocation" in event else None),
+        transformation_id=event.get("transformationID"),
+        error_declaration=event.get("errorDeclaration"),
+        body=body,
+    )
+    ids = record.ids
+    if "parentID" in event:
+        ids.append(IdentifierUse("parent", canonical_id(event["parentID"]), event["parentID"]))
+    for name, role in EPC_ROLES:
+        for epc in event.get(name) or ():
+            ids.append(IdentifierUse(role, canonical_id(epc), epc))
+    for name, role in CLASS_ROLES:
+        for element in event.get(name) or ():
+            quantity = element.get("quantity")
+            ids.append(
+                IdentifierUse(
+                    role,
+                    canonical_id(element["epcClass"]),
+                    element["epcClass"],
+                    None if quantity is None else float(quantity),
+                    element.get("uom"),
+                )
+            )
+    if "sensorElementList" in event:
+        record.sensors = _sensors(event)
+    return record
