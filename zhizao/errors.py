@@ -81,3 +81,69 @@ class InvalidAdmin(IdentifierError):
 
 class OperationNotSupported(IdentifierError):
     """A well-formed request this node does not implement."""
+
+
+# --- events (EPCIS) ----------------------------------------------------------------------
+
+
+class EventsError(ZhizaoError):
+    """Base of the EPCIS domain errors; `exception` is the standard's exception name."""
+
+    exception = "ImplementationException"
+
+
+class EventValidationError(EventsError):
+    """A capture document or event breaks the schema or a rule of the standard."""
+
+    exception = "ValidationException"
+
+
+class QueryParameterError(EventsError):
+    """A query parameter is unknown, malformed or used against the rules."""
+
+    exception = "QueryParameterException"
+
+
+class QueryTooLarge(EventsError):
+    """More events match than `maxEventCount` allows."""
+
+    exception = "QueryTooLargeException"
+
+
+class NoSuchResource(EventsError):
+    """An event, capture job, named query or subscription that does not exist."""
+
+    exception = "NoSuchNameException"
+
+
+class ResourceAlreadyExists(EventsError):
+    """An event with that eventID, or a named query with that name, is already stored."""
+
+    exception = "ResourceAlreadyExistsException"
+
+
+class CaptureLimitExceeded(EventsError):
+    """More events, or more bytes, than one capture request may carry."""
+
+    exception = "CaptureLimitExceededException"
+
+
+class JobAlreadyFinished(EventsError):
+    """A capture job another worker has finished meanwhile; its result stands."""
+
+
+class SubscriptionControlsError(EventsError):
+    """A subscription request that cannot be honoured (bad destination, schedule, ...)."""
+
+    exception = "SubscriptionControlsException"
+
+
+# --- trace -------------------------------------------------------------------------------
+
+
+class TraceError(ZhizaoError):
+    """A trace request that cannot be answered (bad time, unknown scope, ...)."""
+
+
+class NotInGenealogy(TraceError):
+    """The item appears in no genealogy event."""

@@ -15,6 +15,7 @@ from zhizao.storage.sql import SqlStore, migrations
 
 # Any fixed number: all zhizao processes migrating one database take turns on it.
 MIGRATION_LOCK = 0x7A68_697A
+EVENTS_LOCK = 0x7A68_6576
 
 
 class PostgresStore(SqlStore):
@@ -106,6 +107,10 @@ class PostgresStore(SqlStore):
             counted = cur.fetchone()
             written = int(counted[0]) if counted else 0
         return written, len(handle_rows) - written
+
+    def lock_events(self, conn: Any) -> None:
+        # Event seqs are allocated as max(seq)+1: one capturing transaction at a time.
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (EVENTS_LOCK,))
 
     def lock_key(self, conn: Any, key: str) -> None:
         # Two creators of one new handle must not both see "absent": lock its name.

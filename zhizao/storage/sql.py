@@ -24,6 +24,10 @@ from zhizao.identifiers.record import (
     load_values,
 )
 from zhizao.identifiers.sessions import Session
+from zhizao.storage.batch import many as conn_exec_many
+from zhizao.storage.batch import select_in
+from zhizao.storage.events_sql import EventsSql
+from zhizao.storage.trace_sql import TraceSql
 
 UPSERT_HANDLE = (
     "INSERT INTO handles (key, handle, vals, public) VALUES (?, ?, ?, ?) "
@@ -32,7 +36,6 @@ UPSERT_HANDLE = (
 )
 INSERT_TERM = "INSERT INTO handle_search (type, value, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
 DELETE_TERM = "DELETE FROM handle_search WHERE type = ? AND value = ? AND key = ?"
-BATCH_KEYS = 900  # below SQLite's older 999-variable limit
 
 
 def migrations(backend: str) -> list[tuple[int, str, str]]:
@@ -94,7 +97,7 @@ class SqlTransaction:
         return True
 
 
-class SqlStore:
+class SqlStore(EventsSql, TraceSql):
     """Queries common to both backends. Subclasses implement the connection handling."""
 
     placeholder = "?"
@@ -194,11 +197,8 @@ class SqlStore:
         ).fetchone()
         if probe is None:
             return present
-        for i in range(0, len(keys), BATCH_KEYS):
-            chunk = keys[i : i + BATCH_KEYS]
-            marks = ",".join([self.placeholder] * len(chunk))
-            rows = conn.execute(f"SELECT key, vals FROM handles WHERE key IN ({marks})", chunk)
-            present.update((k, v) for k, v in rows.fetchall())
+        sql = "SELECT key, vals FROM handles WHERE key IN ({marks})"
+        present.update((k, v) for k, v in select_in(conn, self.placeholder, sql, keys))
         return present
 
     def list_handles(self, prefix: str, offset: int, limit: int | None) -> list[str]:
@@ -328,13 +328,3 @@ class SqlStore:
     def schema_version(self) -> int:
         row = self.reader().execute("SELECT max(version) FROM schema_migrations").fetchone()
         return int(row[0] or 0)
-
-
-def conn_exec_many(conn: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-    if not rows:
-        return
-    if hasattr(conn, "executemany"):
-        conn.executemany(sql, rows)
-    else:
-        with conn.cursor() as cur:
-            cur.executemany(sql, rows)

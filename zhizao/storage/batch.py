@@ -1,0 +1,39 @@
+"""Set-at-a-time SQL on either backend: many rows in, many keys looked up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+CHUNK = 900  # below SQLite's older 999-variable limit
+
+
+def many(conn: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """executemany on either backend's connection (psycopg's has it on cursors only)."""
+    if not rows:
+        return
+    if hasattr(conn, "executemany"):
+        conn.executemany(sql, rows)
+    else:
+        with conn.cursor() as cur:
+            cur.executemany(sql, rows)
+
+
+def select_in(
+    conn: Any, placeholder: str, sql: str, values: Sequence[Any], *after: Any
+) -> Iterator[Any]:
+    """Rows of `sql` whose `{marks}` is filled with `values`, a chunk at a time.
+
+    Placeholders after `{marks}` take `after`, repeated for every chunk.
+    """
+    for i in range(0, len(values), CHUNK):
+        chunk = list(values[i : i + CHUNK])
+        marks = ",".join([placeholder] * len(chunk))
+        yield from conn.execute(sql.format(marks=marks), [*chunk, *after])
+
+
+def execute_in(conn: Any, placeholder: str, sql: str, values: Sequence[Any], *after: Any) -> None:
+    """`select_in` for statements without results (DELETE, UPDATE)."""
+    for i in range(0, len(values), CHUNK):
+        chunk = list(values[i : i + CHUNK])
+        conn.execute(sql.format(marks=",".join([placeholder] * len(chunk))), [*chunk, *after])

@@ -1,0 +1,221 @@
+"""Trace storage: genealogy links and edges, and the walks that answer inside / where-used.
+
+Items are integer nodes (an edge row is four integers), so 20 million edges stay small and
+their two covering indexes (down: parent → children, up: child → parents) answer each step of
+a walk with one range scan. Walks go level by level with one query per level (IN lists), which
+keeps them fast on both backends and lets each found item remember how it was reached.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from zhizao.events.record import EventRecord
+from zhizao.storage.batch import execute_in, many, select_in
+from zhizao.trace.genealogy import FOREVER, Link, containment, links_of
+
+
+class TraceSql:
+    q: Any
+    reader: Any
+    placeholder: str
+
+    # --- writing ------------------------------------------------------------------------
+
+    def node_ids(self, conn: Any, labels: dict[str, str]) -> dict[str, int]:
+        """name → node id, creating the missing nodes (`labels`: name → original form)."""
+        names = list(labels)
+        found = self._lookup_nodes(conn, names)
+        missing = [(n, labels[n]) for n in names if n not in found]
+        if missing:
+            many(
+                conn,
+                self.q(
+                    "INSERT INTO trace_nodes (name, label) VALUES (?, ?) ON CONFLICT DO NOTHING"
+                ),
+                missing,
+            )
+            found.update(self._lookup_nodes(conn, [n for n, _ in missing]))
+        return found
+
+    def _lookup_nodes(self, conn: Any, names: Sequence[str]) -> dict[str, int]:
+        sql = "SELECT name, node FROM trace_nodes WHERE name IN ({marks})"
+        return {r[0]: r[1] for r in select_in(conn, self.placeholder, sql, names)}
+
+    def derive(self, conn: Any, records: Sequence[EventRecord], seqs: Sequence[int]) -> None:
+        """Add the genealogy of newly stored events and recompute what they touch."""
+        links: list[Link] = []
+        retracted: list[int] = []
+        for record, seq in zip(records, seqs, strict=True):
+            if record.error_declaration is not None:
+                original = self.original_seq(conn, record.event_id)  # type: ignore[attr-defined]
+                if original is not None:
+                    retracted.append(original)
+                continue
+            links.extend(links_of(record, seq))
+        groups = {r.transformation_id for r in records if r.transformation_id}
+        if not links and not retracted and not groups:
+            return
+        labels: dict[str, str] = {}
+        for record in records:
+            for use in record.ids:
+                labels.setdefault(use.canonical, use.original)
+        names = {x for link in links for x in (link.parent, link.child) if x is not None}
+        ids = self.node_ids(conn, {n: labels.get(n, n) for n in names})
+        rows = [
+            (k.seq, k.kind, ids[k.parent], ids[k.child] if k.child else None, k.at) for k in links
+        ]
+        many(conn, self.q("INSERT INTO trace_links VALUES (?, ?, ?, ?, ?)"), rows)
+        touched: set[int] = {r[3] for r in rows if r[1] in ("add", "delete") and r[3] is not None}
+        for seq in retracted:
+            touched |= self._retract(conn, seq)
+        touched |= self._children_ever(conn, [r[2] for r in rows if r[1] == "delete_all"])
+        self._recompute(conn, touched, rows, min(seqs) if seqs else 0)
+        made = [(r[2], r[3], r[4], FOREVER, r[0]) for r in rows if r[1] == "made"]
+        many(conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), made)
+        for group in groups:
+            self._join_transformation(conn, group)
+
+    def _retract(self, conn: Any, seq: int) -> set[int]:
+        """Remove an event's links and edges; the children whose edges must be recomputed."""
+        links = conn.execute(
+            self.q("SELECT kind, parent, child FROM trace_links WHERE seq = ?"), (seq,)
+        ).fetchall()
+        conn.execute(self.q("DELETE FROM trace_links WHERE seq = ?"), (seq,))
+        conn.execute(self.q("DELETE FROM trace_edges WHERE seq = ?"), (seq,))
+        emptied = [parent for kind, parent, _ in links if kind == "delete_all"]
+        return {child for _, _, child in links if child is not None} | self._children_ever(
+            conn, emptied
+        )
+
+    def _children_ever(self, conn: Any, parents: Sequence[int]) -> set[int]:
+        sql = "SELECT child FROM trace_links WHERE kind = 'add' AND parent IN ({marks})"
+        return {r[0] for r in select_in(conn, self.placeholder, sql, parents)}
+
+    def _recompute(
+        self, conn: Any, children: set[int], batch: list[tuple[Any, ...]], first_seq: int
+    ) -> None:
+        """Replace the containment edges of `children` with those all their links give now.
+
+        The batch's links (`seq >= first_seq`) are in hand; only older ones are read, and only
+        children that had such links can have edges to replace.
+        """
+        if not children:
+            return
+        p = self.placeholder
+        ordered = sorted(children)
+        own: dict[int, list[Link]] = {}
+        older = select_in(
+            conn, p,
+            "SELECT seq, kind, parent, child, at FROM trace_links WHERE child IN ({marks}) "
+            f"AND kind IN ('add', 'delete') AND seq < {p}",
+            ordered, first_seq,
+        )  # fmt: skip
+        for seq, kind, parent, child, at in [*older, *batch]:
+            if kind in ("add", "delete") and child in children:
+                own.setdefault(child, []).append(Link(kind, str(parent), str(child), at, seq))
+        parents = sorted({int(k.parent) for links in own.values() for k in links})
+        emptied: dict[str, list[Link]] = {}
+        older = select_in(
+            conn, p,
+            f"SELECT seq, kind, parent, child, at FROM trace_links WHERE kind = 'delete_all' "
+            f"AND parent IN ({{marks}}) AND seq < {p}",
+            parents, first_seq,
+        )  # fmt: skip
+        for seq, kind, parent, _, at in [*older, *batch]:
+            if kind == "delete_all":
+                emptied.setdefault(str(parent), []).append(Link(kind, str(parent), None, at, seq))
+        # Edges exist only for children with older links (a retracted event's went with it).
+        stale = [c for c, links in own.items() if any(k.seq < first_seq for k in links)]
+        execute_in(
+            conn, p,
+            "DELETE FROM trace_edges WHERE child IN ({marks}) AND seq IN (SELECT seq FROM "
+            "trace_links WHERE kind = 'add' AND child = trace_edges.child)",
+            stale,
+        )  # fmt: skip
+        edges = []
+        for child, links in own.items():
+            seq_of = {(k.parent, k.at): k.seq for k in links if k.kind == "add"}
+            links += [d for parent in {k.parent for k in links} for d in emptied.get(parent, ())]
+            edges += [
+                (int(e.parent), child, e.valid_from, e.valid_to, seq_of[(e.parent, e.valid_from)])
+                for e in containment(str(child), links)
+            ]
+        many(conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), edges)
+
+    def _join_transformation(self, conn: Any, transformation_id: str) -> None:
+        """Events sharing a transformationID: every output is made from every input."""
+        p = self.placeholder
+        rows = list(
+            conn.execute(
+                f"SELECT l.seq, l.parent, l.child, l.at FROM trace_links l JOIN epcis_events e "
+                f"ON e.seq = l.seq WHERE e.transformation_id = {p} AND l.kind = 'made'",
+                (transformation_id,),
+            )
+        )
+        outputs = {(r[1], r[0], r[3]) for r in rows}
+        inputs = {r[2] for r in rows}
+        existing = {(r[1], r[2]) for r in rows}
+        extra = [
+            (out, inp, at, FOREVER, seq)
+            for out, seq, at in outputs
+            for inp in inputs
+            if (out, inp) not in existing and out != inp
+        ]
+        many(conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), extra)
+
+    # --- reading ------------------------------------------------------------------------
+
+    def node_of(self, name: str) -> tuple[int, str] | None:
+        row = (
+            self.reader()
+            .execute(self.q("SELECT node, label FROM trace_nodes WHERE name = ?"), (name,))
+            .fetchone()
+        )
+        return (row[0], row[1]) if row else None
+
+    def labels(self, nodes: Iterable[int]) -> dict[int, str]:
+        sql = "SELECT node, label FROM trace_nodes WHERE node IN ({marks})"
+        return {r[0]: r[1] for r in select_in(self.reader(), self.placeholder, sql, list(nodes))}
+
+    def step(self, nodes: Sequence[int], *, down: bool, at: int | None) -> list[tuple[int, int]]:
+        """(from, to) pairs one level down (children) or up (parents), valid at `at`."""
+        src, dst = ("parent", "child") if down else ("child", "parent")
+        p = self.placeholder
+        sql = f"SELECT {src}, {dst} FROM trace_edges WHERE {src} IN ({{marks}})"
+        after: tuple[int, ...] = ()
+        if at is not None:
+            sql += f" AND valid_to > {p} AND valid_from <= {p}"
+            after = (at, at)
+        return [(r[0], r[1]) for r in select_in(self.reader(), p, sql, nodes, *after)]
+
+    def whereabouts(self, name: str) -> tuple[str | None, str | None, str | None]:
+        """(last bizLocation, last owning party, time of the last event) of an item."""
+        rows = (
+            self.reader()
+            .execute(
+                self.q(
+                    "SELECT e.biz_location, e.body, e.event_time FROM epcis_ids i "
+                    "JOIN epcis_events e ON e.seq = i.seq WHERE i.id = ? AND e.is_error = 0 "
+                    "ORDER BY e.event_time DESC, e.seq DESC LIMIT 50"
+                ),
+                (name,),
+            )
+            .fetchall()
+        )
+        location = owner = None
+        for canonical_location, body, _ in rows:  # newest first
+            event = json.loads(body)
+            if location is None and canonical_location:
+                location = event["bizLocation"]["id"]  # as captured
+            if owner is None:
+                owner = next(
+                    (d.get("destination") for d in event.get("destinationList") or ()
+                     if d.get("type", "").endswith("owning_party")),
+                    None,
+                )  # fmt: skip
+            if location and owner:
+                break
+        return location, owner, rows[0][2] if rows else None
