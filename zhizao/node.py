@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 
+from zhizao.event_service import EventService
 from zhizao.identifiers.registry import Registry
 from zhizao.identifiers.resolution import Next, default_chain
 from zhizao.identifiers.sessions import Sessions
@@ -51,6 +52,7 @@ class Node:
         self.sessions = Sessions(self.store, self.store)
         self.counter = ResolutionCounter()
         self.resolve: Next = default_chain(self.registry, self.counter)
+        self.events = EventService(self.store, settings)
 
     def home(self, prefix: str) -> bool:
         """Home a prefix here; this worker answers for it at once, the others within the TTL."""

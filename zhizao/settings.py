@@ -26,6 +26,9 @@ class Settings:
     # Seconds a worker trusts its copy of the homed-prefix list.
     homed_cache_seconds: float = 1.0
     max_body_bytes: int = 10 * 1024 * 1024
+    # EPCIS capture limits (advertised in GS1-EPCIS-Capture-Limit / -File-Size-Limit).
+    epcis_capture_limit: int = 100_000
+    epcis_capture_bytes: int = 256 * 1024 * 1024
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -40,6 +43,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             counts_flush_seconds=float(env.get("ZHIZAO_COUNTS_FLUSH_SECONDS", "5")),
             homed_cache_seconds=float(env.get("ZHIZAO_HOMED_CACHE_SECONDS", "1")),
             max_body_bytes=int(env.get("ZHIZAO_MAX_BODY_BYTES", str(10 * 1024 * 1024))),
+            epcis_capture_limit=int(env.get("ZHIZAO_EPCIS_CAPTURE_LIMIT", "100000")),
+            epcis_capture_bytes=int(env.get("ZHIZAO_EPCIS_CAPTURE_BYTES", str(256 << 20))),
         )
     except ValueError as exc:
         raise ConfigurationError(f"Bad ZHIZAO_* setting: {exc}") from exc
@@ -53,4 +58,6 @@ def export_settings(settings: Settings) -> dict[str, str]:
         "ZHIZAO_COUNTS_FLUSH_SECONDS": str(settings.counts_flush_seconds),
         "ZHIZAO_HOMED_CACHE_SECONDS": str(settings.homed_cache_seconds),
         "ZHIZAO_MAX_BODY_BYTES": str(settings.max_body_bytes),
+        "ZHIZAO_EPCIS_CAPTURE_LIMIT": str(settings.epcis_capture_limit),
+        "ZHIZAO_EPCIS_CAPTURE_BYTES": str(settings.epcis_capture_bytes),
     }

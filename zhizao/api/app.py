@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from typing import Any
 
 from starlette.applications import Starlette
@@ -12,17 +13,21 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from zhizao.api import handle_protocol as hp
 from zhizao.api import handles, hrls, prefixes, sessions
+from zhizao.api.epcis import build_epcis_app
+from zhizao.api.epcis.query import query_document
 from zhizao.api.rsgi import call_asgi
+from zhizao.api.trace import build_trace_app
 from zhizao.errors import ZhizaoError
 from zhizao.identifiers.handle import parse_handle
 from zhizao.identifiers.registry import ReadRequest
 from zhizao.node import Node
 from zhizao.settings import Settings, load_settings
+from zhizao.webhooks import Deliverer
 
 log = logging.getLogger("zhizao")
 
@@ -65,6 +70,8 @@ def build_starlette(node: Node) -> Starlette:
         Route("/hrls/ping", hrls.ping, methods=["GET"]),
         Route("/hrls/handles", hrls.search_endpoint, methods=["GET"]),
         Route("/hrls/handles/{prefix}", hrls.search_endpoint, methods=["GET"]),
+        Mount("/epcis", app=build_epcis_app(node)),
+        Mount("/v1", app=build_trace_app(node)),
     ]
     app = Starlette(
         routes=routes, exception_handlers={HTTPException: api_not_found, Exception: server_error}
@@ -93,6 +100,12 @@ class NodeApp:
         self.node = node
         self.app = build_starlette(node)
         self._flusher: asyncio.Task[None] | None = None
+        self.deliverer = Deliverer(node, query_document)
+
+    def start_background(self) -> None:
+        """Webhook delivery, and the capture jobs a previous process acknowledged but left."""
+        self.deliverer.start()
+        threading.Thread(target=self.node.events.resume_pending, daemon=True).start()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -131,8 +144,10 @@ class NodeApp:
 
     def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._flusher = loop.create_task(self._flush_periodically())
+        self.start_background()
 
     def __rsgi_del__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.deliverer.stop()
         if self._flusher is not None:
             self._flusher.cancel()
         log.info("shutdown: flushed %d resolution counts", self.node.flush_counts())
@@ -155,8 +170,10 @@ class NodeApp:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 self._flusher = asyncio.create_task(self._flush_periodically())
+                self.start_background()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                self.deliverer.stop()
                 if self._flusher is not None:
                     self._flusher.cancel()
                     with contextlib.suppress(asyncio.CancelledError):

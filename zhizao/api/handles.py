@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from zhizao.api import handle_protocol as hp
+from zhizao.api.body import read_limited
 from zhizao.api.credentials import Caller, caller_of
 from zhizao.errors import (
     AuthenticationFailed,
@@ -79,14 +80,11 @@ async def read_body_json(request: Request, node: Node) -> Any:
     if ctype.split(";")[0].strip().lower() != "application/json":
         raise MalformedRequest(f"Unsupported media type {ctype or '(none)'}: use application/json")
     limit = node.settings.max_body_bytes
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge(f"Request body larger than {limit} bytes")
-        chunks.append(chunk)
+    body = await read_limited(
+        request, limit, lambda: BodyTooLarge(f"Request body larger than {limit} bytes")
+    )
     try:
-        return json.loads(b"".join(chunks))
+        return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedRequest(f"Malformed JSON body: {exc}") from None
     except RecursionError:
