@@ -19,9 +19,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from zhizao.cli import handles, node, prefix, resolve, stats, tls
+    from zhizao.cli import epcis, handles, node, prefix, resolve, stats, tls, trace
 
-    for module in (node, prefix, resolve, handles, stats, tls):
+    for module in (node, prefix, resolve, handles, epcis, trace, stats, tls):
         for command in module.COMMANDS:
             cli.add_command(command)
 
