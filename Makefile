@@ -33,6 +33,7 @@ test: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/resolve.py
+	$(BIN)/python bench/events.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -9,7 +9,7 @@ ROOT = Path(zhizao.__file__).parent
 DOMAINS = {"identifiers", "events", "trace", "projects", "stats"}
 EDGES = {"api", "web", "cli", "demo"}
 # Pure libraries a domain may use besides the standard library.
-DOMAIN_THIRD_PARTY = {"cryptography"}
+DOMAIN_THIRD_PARTY = {"cryptography", "jsonschema_rs"}
 
 
 def imports_of(path: Path) -> set[str]:

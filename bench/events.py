@@ -1,0 +1,178 @@
+"""EPCIS capture and trace benchmarks (figures go to docs/benchmarks.md).
+
+    python bench/events.py [--vehicles N] [--postgres URL] [--runs 3]
+
+1. Capture, end to end (parse, validate, hash, store, derive genealogy), of two 10,000-event
+   documents into a fresh SQLite file and PostgreSQL: a light mix (ObjectEvents with one EPC
+   and a sensor report, AssociationEvents with two children) and the battery genealogy (12-cell
+   modules, 5,000-cell lot transformations). Reference in the same run: the PyPI
+   `epcis-event-hash-generator` hashing the light document alone.
+2. Trace on a genealogy of N vehicles (default 2,000; the issue's 100,000 takes hours to
+   capture here): `inside` of vehicles and `where-used` of cell lots, medians with result sizes.
+Writes bench/out/events.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from zhizao.demo.genealogy import documents, generate  # noqa: E402
+from zhizao.node import Node  # noqa: E402
+from zhizao.settings import Settings  # noqa: E402
+from zhizao.trace_service import TraceService  # noqa: E402
+
+OUT = Path(__file__).parent / "out"
+
+
+def light_events(n: int) -> list[dict]:
+    events = []
+    for i in range(n):
+        when = f"2024-03-01T{8 + i // 3600 % 10:02d}:{i // 60 % 60:02d}:{i % 60:02d}.000+08:00"
+        if i % 2:
+            events.append({
+                "type": "ObjectEvent", "action": "OBSERVE", "eventTime": when,
+                "eventTimeZoneOffset": "+08:00",
+                "epcList": [f"urn:epc:id:sgtin:6901234.012345.{i}"],
+                "bizStep": "inspecting", "disposition": "conformant",
+                "readPoint": {"id": "urn:epc:id:sgln:6901234.00001.0"},
+                "sensorElementList": [
+                    {"sensorReport": [{"type": "Energy", "value": 70 + i % 5, "uom": "KWH"}]}
+                ],
+            })  # fmt: skip
+        else:
+            events.append({
+                "type": "AssociationEvent", "action": "ADD", "eventTime": when,
+                "eventTimeZoneOffset": "+08:00", "parentID": f"hdl:88.118.8160/PACK-{i}",
+                "childEPCs": [f"hdl:88.118.8160/MOD-{i}-{k}" for k in range(2)],
+                "bizStep": "assembling",
+            })  # fmt: skip
+    return events
+
+
+def fresh(url: str) -> Node:
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA public CASCADE")
+            conn.execute("CREATE SCHEMA public")
+    return Node(Settings(database_url=url))
+
+
+def capture_rate(url: str, body: bytes, events: int) -> float:
+    node = fresh(url)
+    started = time.perf_counter()
+    job = node.events.submit(body)
+    node.events.run_job(job.capture_id, None, job.document)
+    elapsed = time.perf_counter() - started
+    state = node.store.job(job.capture_id)
+    assert state["success"], state["errors"][:1]
+    node.close()
+    return events / elapsed
+
+
+def reference_rate(doc: dict) -> float:
+    from epcis_event_hash_generator import json_to_py
+    from epcis_event_hash_generator.hash_generator import epcis_hashes_from_events
+
+    started = time.perf_counter()
+    epcis_hashes_from_events(json_to_py.event_list_from_epcis_document_json(doc))
+    return len(doc["epcisBody"]["eventList"]) / (time.perf_counter() - started)
+
+
+def median_ms(fn, items) -> float:
+    times = []
+    for item in items:
+        started = time.perf_counter()
+        fn(item)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vehicles", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sqlite", default="sqlite:///bench/out/events.db")
+    parser.add_argument("--postgres", default=os.environ.get("ZHIZAO_BENCH_POSTGRES_URL"))
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    results: dict = {"capture": {}, "trace": {}}
+
+    light = next(documents(light_events(10_000), 10_000))
+    genealogy = generate(1000, lot_size=5000).events[:10_000]
+    heavy = next(documents(genealogy, 10_000))
+    for name, doc in (("light", light), ("genealogy", heavy)):
+        body = json.dumps(doc).encode()
+        n = len(doc["epcisBody"]["eventList"])
+        ids = sum(
+            len(e.get("childEPCs", ()))
+            + len(e.get("epcList", ()))
+            + len(e.get("outputEPCList", ()))
+            + 1
+            for e in doc["epcisBody"]["eventList"]
+        )
+        row = {"events": n, "identifiers": ids, "bytes": len(body)}
+        row["sqlite_events_per_s"] = [capture_rate(args.sqlite, body, n) for _ in range(args.runs)]
+        if args.postgres:
+            row["postgres_events_per_s"] = [
+                capture_rate(args.postgres, body, n) for _ in range(args.runs)
+            ]
+        if name == "light":
+            row["reference_hash_events_per_s"] = [
+                reference_rate(json.loads(body)) for _ in range(args.runs)
+            ]
+        results["capture"][name] = row
+        print(
+            name,
+            json.dumps(
+                {
+                    k: (round(statistics.median(v)) if isinstance(v, list) else v)
+                    for k, v in row.items()
+                }
+            ),
+        )
+
+    for label, url in (("sqlite", args.sqlite), ("postgres", args.postgres)):
+        if not url:
+            continue
+        g = generate(args.vehicles, lot_size=5000, replace_every=100)
+        node = fresh(url)
+        started = time.perf_counter()
+        for doc in documents(g.events, 20_000):
+            job = node.events.submit(json.dumps(doc).encode())
+            node.events.run_job(job.capture_id, None, job.document)
+        load_s = time.perf_counter() - started
+        edges = node.store.reader().execute("SELECT count(*) FROM trace_edges").fetchone()[0]
+        trace = TraceService(node.store)
+        rnd = random.Random(1)
+        vins = rnd.sample(g.vehicles, min(200, len(g.vehicles)))
+        lots = g.lots[:-1]  # the last lot may be partly used
+        inside_size = statistics.median(trace.inside(v)["count"] for v in vins[:20])
+        used_size = statistics.median(trace.where_used([lot])["count"] for lot in lots)
+        results["trace"][label] = {
+            "vehicles": args.vehicles, "edges": edges, "events": len(g.events), "load_s": load_s,
+            "inside_median_ms": median_ms(trace.inside, vins), "inside_items": inside_size,
+            "where_used_lot_median_ms": median_ms(trace.where_used, [[lot] for lot in lots] * 3),
+            "where_used_vehicles": used_size,
+        }  # fmt: skip
+        print(label, json.dumps(results["trace"][label]))
+        node.close()
+    (OUT / "events.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
