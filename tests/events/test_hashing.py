@@ -97,7 +97,9 @@ def test_urn_and_digital_link_forms_hash_alike():
 
 
 def fast_and_general(event, namespaces):
-    from zhizao.events.hashing import _Context, _fast_pre_hash, _general_pre_hash
+    from zhizao.events.hashing import _fast_pre_hash
+    from zhizao.events.prehash import Context as _Context
+    from zhizao.events.prehash import general_pre_hash as _general_pre_hash
 
     ctx = _Context(namespaces)
     ctx.collect(event)
