@@ -24,8 +24,14 @@ def select_in(
 ) -> Iterator[Any]:
     """Rows of `sql` whose `{marks}` is filled with `values`, a chunk at a time.
 
-    Placeholders after `{marks}` take `after`, repeated for every chunk.
+    Placeholders after `{marks}` take `after`, repeated for every chunk. On PostgreSQL the
+    keys go as one array (`= ANY(%s)`): one statement, planned once, whatever their number.
     """
+    if not values:
+        return
+    if placeholder == "%s":
+        yield from conn.execute(_as_array(sql), [list(values), *after])
+        return
     for i in range(0, len(values), CHUNK):
         chunk = list(values[i : i + CHUNK])
         marks = ",".join([placeholder] * len(chunk))
@@ -34,6 +40,16 @@ def select_in(
 
 def execute_in(conn: Any, placeholder: str, sql: str, values: Sequence[Any], *after: Any) -> None:
     """`select_in` for statements without results (DELETE, UPDATE)."""
+    if not values:
+        return
+    if placeholder == "%s":
+        conn.execute(_as_array(sql), [list(values), *after])
+        return
     for i in range(0, len(values), CHUNK):
         chunk = list(values[i : i + CHUNK])
         conn.execute(sql.format(marks=",".join([placeholder] * len(chunk))), [*chunk, *after])
+
+
+def _as_array(sql: str) -> str:
+    assert " IN ({marks})" in sql, sql
+    return sql.replace(" IN ({marks})", " = ANY(%s)")
