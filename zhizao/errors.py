@@ -147,3 +147,49 @@ class TraceError(ZhizaoError):
 
 class NotInGenealogy(TraceError):
     """The item appears in no genealogy event."""
+
+
+# --- projects ----------------------------------------------------------------------------
+
+
+class ProjectsError(ZhizaoError):
+    """Base of the projects (investment promotion, cloud signing) domain errors.
+
+    `row` is the spreadsheet row (1-based, as a spreadsheet shows it) when the error comes
+    from an import.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, row: int | None = None):
+        super().__init__(message, field=field)
+        self.row = row
+
+
+class InvalidProject(ProjectsError):
+    """A project, signing event, stage change or funds entry breaks a rule."""
+
+
+class ProjectNotFound(ProjectsError):
+    """No project, signing event, party or key of that id."""
+
+
+class ProjectConflict(ProjectsError):
+    """The thing exists already (a project id, a party's signature on a document)."""
+
+
+class SignatureRejected(ProjectsError):
+    """A signature that does not verify, or comes from an unregistered or revoked key."""
+
+
+class AccessDenied(ProjectsError):
+    """No token, an unknown token, or a role that may not do this."""
+
+
+# --- stats -------------------------------------------------------------------------------
+
+
+class StatsError(ZhizaoError):
+    """Base of the statistics domain errors."""
+
+
+class InvalidPeriod(StatsError):
+    """A period text that is none of the forms the zone reports in."""

@@ -13,6 +13,7 @@ from zhizao.identifiers.registry import Registry
 from zhizao.identifiers.resolution import Next, default_chain
 from zhizao.identifiers.sessions import Sessions
 from zhizao.identifiers.volume import ResolutionCounter
+from zhizao.project_service import ProjectService
 from zhizao.settings import Settings
 from zhizao.storage import Store, open_store
 
@@ -53,6 +54,7 @@ class Node:
         self.counter = ResolutionCounter()
         self.resolve: Next = default_chain(self.registry, self.counter)
         self.events = EventService(self.store, settings)
+        self.projects = ProjectService(self.store)
 
     def home(self, prefix: str) -> bool:
         """Home a prefix here; this worker answers for it at once, the others within the TTL."""

@@ -27,6 +27,7 @@ from zhizao.identifiers.sessions import Session
 from zhizao.storage.batch import many as conn_exec_many
 from zhizao.storage.batch import select_in
 from zhizao.storage.events_sql import EventsSql
+from zhizao.storage.projects_sql import ProjectsSql
 from zhizao.storage.trace_sql import TraceSql
 
 UPSERT_HANDLE = (
@@ -97,7 +98,7 @@ class SqlTransaction:
         return True
 
 
-class SqlStore(EventsSql, TraceSql):
+class SqlStore(EventsSql, TraceSql, ProjectsSql):
     """Queries common to both backends. Subclasses implement the connection handling."""
 
     placeholder = "?"

@@ -1,0 +1,1 @@
+"""Investment projects: signing events, stages, funds, indicators, signatures, evidence (pure)."""

@@ -1,0 +1,1 @@
+"""Indicator series, periods, YoY, share, rank, transformation KPIs (pure)."""
