@@ -168,6 +168,16 @@ class InvalidProject(ProjectsError):
     """A project, signing event, stage change or funds entry breaks a rule."""
 
 
+class ImportRejected(InvalidProject):
+    """A spreadsheet with bad rows: every problem, each naming its row; nothing was stored."""
+
+    def __init__(self, problems: list[ProjectsError]) -> None:
+        lines = [f"row {p.row}: {p.message}" if p.row else p.message for p in problems]
+        super().__init__(f"{len(problems)} bad row(s), nothing imported:\n" + "\n".join(lines),
+                         field=problems[0].field, row=problems[0].row)  # fmt: skip
+        self.problems = problems
+
+
 class ProjectNotFound(ProjectsError):
     """No project, signing event, party or key of that id."""
 
@@ -181,7 +191,11 @@ class SignatureRejected(ProjectsError):
 
 
 class AccessDenied(ProjectsError):
-    """No token, an unknown token, or a role that may not do this."""
+    """A role that may not do this, or a party acting for another."""
+
+
+class TokenRequired(AccessDenied):
+    """No API token, or one that is unknown or revoked."""
 
 
 # --- stats -------------------------------------------------------------------------------

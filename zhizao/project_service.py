@@ -10,10 +10,13 @@ from typing import Any
 
 from zhizao.errors import (
     AccessDenied,
+    ImportRejected,
     InvalidProject,
     ProjectConflict,
     ProjectNotFound,
+    ProjectsError,
     SignatureRejected,
+    TokenRequired,
 )
 from zhizao.projects import evidence as ev
 from zhizao.projects.access import BUREAU, ROLES, Caller, new_token, token_hash
@@ -28,8 +31,9 @@ from zhizao.projects.model import (
     project_from_json,
     signing_event_from,
 )
+from zhizao.projects.sheet import differences
 from zhizao.projects.signing import Statement, check_public_key, document_hash, key_id, verifies
-from zhizao.projects.stages import advance, record_funds, record_output
+from zhizao.projects.stages import advance, advance_to, record_funds, record_output
 from zhizao.stats.period import Period
 from zhizao.storage import Store
 
@@ -80,10 +84,12 @@ class ProjectService:
 
     def caller(self, token: str | None) -> Caller:
         if not token:
-            raise AccessDenied("this write needs an API token (Authorization: Bearer …)")
+            raise TokenRequired(
+                "this write needs an API token (Authorization: Bearer …)", field="Authorization"
+            )
         found = self.store.token(token_hash(token))
         if found is None:
-            raise AccessDenied("unknown or revoked API token", field="Authorization")
+            raise TokenRequired("unknown or revoked API token", field="Authorization")
         return Caller(*found)
 
     # --- writes -------------------------------------------------------------------------
@@ -101,22 +107,59 @@ class ProjectService:
         return event.to_json()
 
     def create_projects(self, rows: list[dict[str, Any]], caller: Caller) -> list[Project]:
-        """Create every project or none; each problem names its row (1-based in `rows`,
-        shifted by the caller for a spreadsheet's header)."""
+        """Create every project or none; a problem names its place in `rows` (1-based)."""
+        numbered = list(enumerate(rows, start=1))
+        return self.import_rows(numbered, caller, allow_unchanged=False)[0]
+
+    def import_rows(
+        self,
+        numbered: list[tuple[int, dict[str, Any]]],
+        caller: Caller,
+        *,
+        allow_unchanged: bool = True,
+    ) -> tuple[list[Project], int]:
+        """(created, unchanged) from numbered rows, all or nothing. A row for a stored project
+        must match it (a re-import); one that differs is an altered row and an error. Every
+        bad row is reported at once (ImportRejected)."""
         caller.require_bureau("create projects")
-        projects = [self._checked_new(fields, n) for n, fields in enumerate(rows, start=1)]
+        problems: list[ProjectsError] = []
+        new: list[tuple[int, Project]] = []
+        unchanged = 0
         seen: dict[str, int] = {}
-        for n, p in enumerate(projects, start=1):
-            if p.id in seen:
-                raise ProjectConflict(f"project id {p.id} repeats row {seen[p.id]}", field="id",
-                                      row=n)  # fmt: skip
-            seen[p.id] = n
+        for row, fields in numbered:
+            try:
+                project = self._checked_new(fields, row)
+            except ProjectsError as exc:
+                problems.append(exc)
+                continue
+            if project.id in seen:
+                again = f"project id {project.id} repeats row {seen[project.id]}"
+                problems.append(ProjectConflict(again, field="id", row=row))
+                continue
+            seen[project.id] = row
+            stored = self.store.project_body(project.id)
+            if stored is None:
+                new.append((row, project))
+            elif not allow_unchanged:
+                problems.append(ProjectConflict(f"project {project.id} exists", field="id",
+                                                row=row))  # fmt: skip
+            elif changed := differences(project_from_json(stored), project):
+                problems.append(InvalidProject(
+                    f"project {project.id} differs from the stored one in {', '.join(changed)}"
+                    " (change it through its stage, funds or an edit, not a re-import)",
+                    field=changed[0], row=row))  # fmt: skip
+            else:
+                unchanged += 1
+        if problems:
+            if len(problems) == 1:
+                raise problems[0]
+            raise ImportRejected(problems)
         with self.store.transaction() as conn:
-            for n, p in enumerate(projects, start=1):
+            for row, p in new:
                 if not self.store.put_project(conn, p, new=True):
-                    raise ProjectConflict(f"project {p.id} exists", field="id", row=n)
+                    raise ProjectConflict(f"project {p.id} exists", field="id", row=row)
                 self._log(conn, caller, "project.created", p.to_json())
-        return projects
+        return [p for _, p in new], unchanged
 
     def _checked_new(self, fields: dict[str, Any], row: int) -> Project:
         project = project_from(fields, row=row)
@@ -127,8 +170,8 @@ class ProjectService:
         stage = fields.get("stage")
         if stage not in (None, "") and choice(Stage, stage, "stage", row) != project.stage:
             try:
-                advance(project, choice(Stage, stage, "stage", row),
-                        day(fields.get("stageDate") or "", "stageDate", row))  # fmt: skip
+                advance_to(project, choice(Stage, stage, "stage", row),
+                           day(fields.get("stageDate") or "", "stageDate", row))  # fmt: skip
             except InvalidProject as exc:
                 raise InvalidProject(exc.message, field=exc.field, row=row) from None
         return project

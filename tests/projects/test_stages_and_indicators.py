@@ -114,3 +114,13 @@ def test_indicators_by_hand():
     assert [(r["area"], r["rank"], r["amountYi"]) for r in ranking] == [
         ("Longxing", 1, "20.00"), ("Yufu", 2, "15.00")
     ]  # fmt: skip
+
+
+def test_advance_to_takes_the_shortest_allowed_path():
+    from zhizao.projects.stages import advance_to
+
+    p = make("p1", 10, "2023-03-01")
+    advance_to(p, Stage.IN_PRODUCTION, date(2023, 9, 1))
+    assert [s.value for s, _ in p.history] == ["signed", "started", "in_production"]
+    with pytest.raises(InvalidProject, match="cannot go from in_production to negotiating"):
+        advance_to(p, Stage.NEGOTIATING, date(2023, 10, 1))

@@ -21,7 +21,7 @@ from zhizao.api import handles, hrls, prefixes, sessions
 from zhizao.api.epcis import build_epcis_app
 from zhizao.api.epcis.query import query_document
 from zhizao.api.rsgi import call_asgi
-from zhizao.api.trace import build_trace_app
+from zhizao.api.v1 import build_v1_app
 from zhizao.errors import ZhizaoError
 from zhizao.identifiers.handle import parse_handle
 from zhizao.identifiers.registry import ReadRequest
@@ -71,7 +71,7 @@ def build_starlette(node: Node) -> Starlette:
         Route("/hrls/handles", hrls.search_endpoint, methods=["GET"]),
         Route("/hrls/handles/{prefix}", hrls.search_endpoint, methods=["GET"]),
         Mount("/epcis", app=build_epcis_app(node)),
-        Mount("/v1", app=build_trace_app(node)),
+        Mount("/v1", app=build_v1_app(node)),
     ]
     app = Starlette(
         routes=routes, exception_handlers={HTTPException: api_not_found, Exception: server_error}

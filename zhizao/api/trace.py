@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 
-from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from zhizao.api.epcis.problems import HANDLERS
 from zhizao.errors import TraceError
-from zhizao.node import Node
 from zhizao.trace_service import TraceService, recall_csv
 
 
@@ -52,12 +49,8 @@ async def recall(request: Request) -> Response:
     return _json({"count": len(rows), "affected": rows})
 
 
-def build_trace_app(node: Node) -> Starlette:
-    routes = [
-        Route("/trace/{item:path}/inside", inside, methods=["GET"]),
-        Route("/trace/{item:path}/where-used", where_used, methods=["GET"]),
-        Route("/recalls", recall, methods=["POST"]),
-    ]
-    app = Starlette(routes=routes, exception_handlers=HANDLERS)
-    app.state.trace = TraceService(node.store)
-    return app
+ROUTES = [
+    Route("/trace/{item:path}/inside", inside, methods=["GET"]),
+    Route("/trace/{item:path}/where-used", where_used, methods=["GET"]),
+    Route("/recalls", recall, methods=["POST"]),
+]

@@ -80,3 +80,23 @@ def record_output(project: Project, month: str, units: Decimal) -> None:
             f"output for {month} but project {project.id} was not in production", field="month"
         )
     project.output[month] = units
+
+
+def advance_to(project: Project, stage: Stage, on: date) -> None:
+    """Bring the project to `stage` on `on` by the shortest allowed path: a spreadsheet gives
+    the current stage and its date only, so the stages passed on the way get that date too."""
+    start = project.history[-1][0] if project.history else None
+    paths: dict[Stage | None, list[Stage]] = {start: []}
+    frontier: list[Stage | None] = [start]
+    while frontier and stage not in paths:
+        nxt: list[Stage | None] = []
+        for here in frontier:
+            for there in sorted(TRANSITIONS[here], key=lambda s: s.rank):
+                if there not in paths:
+                    paths[there] = [*paths[here], there]
+                    nxt.append(there)
+        frontier = nxt
+    if stage == start:
+        return
+    for step in paths.get(stage) or [stage]:  # unreachable: advance() names the problem
+        advance(project, step, on)
