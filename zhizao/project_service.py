@@ -59,13 +59,20 @@ class ProjectService:
     def projects(self, signing_event: str | None = None) -> list[Project]:
         return [project_from_json(b) for b in self.store.project_bodies(signing_event)]
 
+    def signing_event(self, event_id: str) -> dict[str, Any]:
+        event = self.store.signing_event(event_id)
+        if event is None:
+            raise ProjectNotFound(f"no signing event {event_id!r}", field="signingEvent")
+        return event
+
     def report(self, period: Period, **filters: str | None) -> dict[str, Any]:
-        chosen = [
-            p for p in self.projects(filters.get("signing_event"))
-            if all(getattr(p, k) == v for k, v in filters.items() if v and k != "signing_event")
-        ]  # fmt: skip
+        """Indicators of the projects the filters (attributes of Project) keep; the area
+        ranking is over all projects, since it compares the areas."""
+        everything = self.projects()
+        chosen = [p for p in everything
+                  if all(getattr(p, k) == v for k, v in filters.items() if v)]  # fmt: skip
         out = indicators(chosen, period).to_json()
-        out["areas"] = area_ranking(self.projects(), period)
+        out["areas"] = area_ranking(everything, period)
         return out
 
     # --- tokens -------------------------------------------------------------------------
@@ -168,10 +175,11 @@ class ProjectService:
                 f"no signing event {project.signing_event!r}", field="signingEvent", row=row
             )
         stage = fields.get("stage")
-        if stage not in (None, "") and choice(Stage, stage, "stage", row) != project.stage:
+        if stage not in (None, "") and (target := choice(Stage, stage, "stage", row)) != (
+            project.stage
+        ):
             try:
-                advance_to(project, choice(Stage, stage, "stage", row),
-                           day(fields.get("stageDate") or "", "stageDate", row))  # fmt: skip
+                advance_to(project, target, day(fields.get("stageDate") or "", "stageDate", row))
             except InvalidProject as exc:
                 raise InvalidProject(exc.message, field=exc.field, row=row) from None
         return project
@@ -328,9 +336,7 @@ class ProjectService:
     # --- ceremony board -----------------------------------------------------------------
 
     def board(self, event_id: str) -> dict[str, Any]:
-        event = self.store.signing_event(event_id)
-        if event is None:
-            raise ProjectNotFound(f"no signing event {event_id!r}", field="signingEvent")
+        event = self.signing_event(event_id)
         rows, total = [], Decimal(0)
         by_cluster: dict[str, Decimal] = defaultdict(Decimal)
         for p in self.projects(event_id):

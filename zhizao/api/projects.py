@@ -4,6 +4,7 @@ indicators, parties and keys, contract documents, signatures, the evidence log."
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -75,7 +76,7 @@ async def create_signing_event(request: Request) -> Response:
 
 
 async def get_signing_event(request: Request) -> Response:
-    return ok((await call(service(request).board, request.path_params["id"]))["event"])
+    return ok(await call(service(request).signing_event, request.path_params["id"]))
 
 
 async def board(request: Request) -> Response:
@@ -196,12 +197,7 @@ async def evidence(request: Request) -> Response:
     except ValueError:
         raise InvalidProject("after and limit must be integers", field="after") from None
     entries = await call(service(request).store.evidence, after, limit)
-    return ok([_entry_json(e) for e in entries])
-
-
-def _entry_json(e: Any) -> dict[str, Any]:
-    return {"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind, "data": e.data,
-            "prev": e.prev, "hash": e.hash}  # fmt: skip
+    return ok([asdict(e) for e in entries])
 
 
 async def verify(request: Request) -> Response:
