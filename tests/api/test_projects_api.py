@@ -91,7 +91,7 @@ def test_stages_funds_and_indicators(api):
     assert h2["fundsInPlaceRate"] == round(10 / 41.15 * 100, 1)
     assert h2["areas"][0] == {"area": "Longxing", "rank": 1, "count": 1,
                               "amount": "4115000000", "amountYi": "41.15"}  # fmt: skip
-    assert api.get("/v1/indicators", params={"period": "2023-H3"}).status_code == 400
+    assert api.get("/v1/indicators", params={"period": "2023-H3"}).status_code == 422
 
 
 def test_cloud_signing_over_http_with_a_live_board(api):

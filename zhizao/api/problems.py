@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from zhizao.errors import (
     AccessDenied,
+    InvalidPeriod,
     InvalidProject,
     NotInGenealogy,
     ProjectConflict,
@@ -35,6 +36,7 @@ STATUS: list[tuple[type[ZhizaoError], int, str]] = [
     (ProjectConflict, 409, "Conflict"),
     (SignatureRejected, 422, "Signature rejected"),
     (InvalidProject, 422, "Invalid input"),
+    (InvalidPeriod, 422, "Invalid input"),
 ]
 
 
