@@ -202,7 +202,29 @@ class TokenRequired(AccessDenied):
 
 
 class StatsError(ZhizaoError):
-    """Base of the statistics domain errors."""
+    """Base of the statistics domain errors; `row` as in ProjectsError."""
+
+    def __init__(self, message: str, *, field: str | None = None, row: int | None = None):
+        super().__init__(message, field=field)
+        self.row = row
+
+
+class InvalidReport(StatsError):
+    """A monthly report row, subject or KPI request that breaks a rule."""
+
+
+class ReportRejected(InvalidReport):
+    """A report file with bad rows: every problem, each naming its row; nothing was stored."""
+
+    def __init__(self, problems: list[StatsError]) -> None:
+        lines = [f"row {p.row}: {p.message}" if p.row else p.message for p in problems]
+        super().__init__(f"{len(problems)} bad row(s), nothing imported:\n" + "\n".join(lines),
+                         field=problems[0].field, row=problems[0].row)  # fmt: skip
+        self.problems = problems
+
+
+class StatsNotFound(StatsError):
+    """No subject, indicator data or transformation of that id."""
 
 
 class InvalidPeriod(StatsError):

@@ -15,6 +15,7 @@ from zhizao.identifiers.sessions import Sessions
 from zhizao.identifiers.volume import ResolutionCounter
 from zhizao.project_service import ProjectService
 from zhizao.settings import Settings
+from zhizao.stats_service import StatsService
 from zhizao.storage import Store, open_store
 
 log = logging.getLogger("zhizao")
@@ -55,6 +56,7 @@ class Node:
         self.resolve: Next = default_chain(self.registry, self.counter)
         self.events = EventService(self.store, settings)
         self.projects = ProjectService(self.store)
+        self.stats = StatsService(self.store, self.projects)
 
     def home(self, prefix: str) -> bool:
         """Home a prefix here; this worker answers for it at once, the others within the TTL."""

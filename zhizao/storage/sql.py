@@ -28,6 +28,7 @@ from zhizao.storage.batch import many as conn_exec_many
 from zhizao.storage.batch import select_in
 from zhizao.storage.events_sql import EventsSql
 from zhizao.storage.projects_sql import ProjectsSql
+from zhizao.storage.stats_sql import StatsSql
 from zhizao.storage.trace_sql import TraceSql
 
 UPSERT_HANDLE = (
@@ -98,7 +99,7 @@ class SqlTransaction:
         return True
 
 
-class SqlStore(EventsSql, TraceSql, ProjectsSql):
+class SqlStore(EventsSql, TraceSql, ProjectsSql, StatsSql):
     """Queries common to both backends. Subclasses implement the connection handling."""
 
     placeholder = "?"
