@@ -164,6 +164,24 @@ class EventService:
         self._captured()
         return True
 
+    def capture_events(
+        self, events: list[dict[str, Any]], progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Capture events in-process as one all-or-nothing job (as POST /epcis/capture
+        would); the number stored, or the job's first problem raised."""
+        document = {
+            "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+            "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": now_text(),
+            "epcisBody": {"eventList": events},
+        }  # fmt: skip
+        job = self.submit(json.dumps(document).encode())
+        self.run_job(job.capture_id, progress, job.document)
+        state = self.store.job(job.capture_id)
+        if not state["success"]:
+            first = state["errors"][0]
+            raise EventValidationError(first["detail"], field=first.get("field"))
+        return int(self.store.count_captured(job.capture_id))
+
     def _captured(self) -> None:
         for callback in self.on_capture:
             callback()

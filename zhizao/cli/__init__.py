@@ -8,7 +8,7 @@ import click
 
 from zhizao import __version__
 from zhizao.cli.context import database_option
-from zhizao.errors import ImportRejected, ZhizaoError
+from zhizao.errors import ImportRejected, ReportRejected, ZhizaoError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,9 +19,11 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from zhizao.cli import epcis, handles, node, prefix, projects, resolve, stats, tls, trace
+    from zhizao.cli import (
+        demo, epcis, handles, node, prefix, projects, resolve, stats, tls, trace,
+    )
 
-    for module in (node, prefix, resolve, handles, epcis, trace, projects, stats, tls):
+    for module in (node, prefix, resolve, handles, epcis, trace, projects, stats, demo, tls):
         for command in module.COMMANDS:
             cli.add_command(command)
 
@@ -43,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
             hint = f" (see '{ctx.command_path} --help')"
         click.echo(f"Error: {exc.format_message()}{hint}", err=True)
         sys.exit(exc.exit_code)
-    except ImportRejected as exc:
+    except (ImportRejected, ReportRejected) as exc:
         for problem in exc.problems:  # every bad row, one line each
             click.echo(f"Error: row {problem.row}: {problem.field}: {problem.message}", err=True)
         sys.exit(1)

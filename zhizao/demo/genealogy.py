@@ -44,6 +44,7 @@ class Genealogy:
     cells_of: dict[str, list[str]] = field(default_factory=dict)  # module → cells
     lot_of: dict[str, str] = field(default_factory=dict)  # cell → lot
     replaced: list[tuple[str, str, str, str]] = field(default_factory=list)  # pack, old, new, at
+    serial: dict[str, int] = field(default_factory=lambda: {"C": 0, "M": 0, "P": 0, "V": 0})
 
 
 def _event(kind: str, when: datetime, **fields: Any) -> dict[str, Any]:
@@ -60,11 +61,19 @@ def generate(
     replace_every: int = 100,
     seed: int = 1,
     start: datetime = datetime(2024, 3, 1, tzinfo=UTC),
+    into: Genealogy | None = None,
+    battery_site: str | None = None,
+    vehicle_plant: str | None = None,
 ) -> Genealogy:
+    """`into` continues an earlier genealogy (serials and lots go on). With `battery_site`,
+    every pack is inspected there (conformant, with voltage and temperature sensor reports)
+    and failed module inspections name it; with `vehicle_plant`, every vehicle is
+    commissioned there."""
     rnd = random.Random(seed)
-    g = Genealogy()
-    serial = {"C": 0, "M": 0, "P": 0}
+    g = into or Genealogy()
+    serial = g.serial
     clock = start
+    at_site = {"readPoint": {"id": battery_site}} if battery_site else {}
 
     def tick() -> datetime:
         nonlocal clock
@@ -113,7 +122,9 @@ def generate(
         )  # fmt: skip
         return module
 
-    for number in range(1, vehicles + 1):
+    for _ in range(vehicles):
+        serial["V"] += 1
+        number = serial["V"]
         vin = hdl(f"VIN-LJ{number:011d}")
         pack = code("P")
         modules = [new_module() for _ in range(modules_per_pack)]
@@ -125,7 +136,7 @@ def generate(
             bad = modules[rnd.randrange(len(modules))]
             g.events.append(
                 _event("ObjectEvent", tick(), action="OBSERVE", bizStep="inspecting",
-                       disposition="non_conformant", epcList=[bad])
+                       disposition="non_conformant", epcList=[bad], **at_site)
             )  # fmt: skip
             removed_at = tick()
             g.events.append(
@@ -140,10 +151,17 @@ def generate(
             modules = [good if m == bad else m for m in modules]
             g.replaced.append((pack, bad, good, removed_at.isoformat()))
         g.modules_of[pack] = modules
+        if battery_site:
+            g.events.append(_inspection(tick(), pack, battery_site, rnd))
         g.events.append(
             _event("AssociationEvent", tick(), action="ADD", bizStep="installing",
                    parentID=vin, childEPCs=[pack])
         )  # fmt: skip
+        if vehicle_plant:
+            g.events.append(
+                _event("ObjectEvent", tick(), action="ADD", bizStep="commissioning",
+                       epcList=[vin], bizLocation={"id": vehicle_plant})
+            )  # fmt: skip
         dealer = f"urn:epc:id:pgln:6901234.{rnd.randint(10000, 10009)}"
         g.events.append(
             _event("ObjectEvent", tick(), action="OBSERVE", bizStep="shipping", epcList=[vin],
@@ -154,6 +172,16 @@ def generate(
         g.pack_of[vin] = pack
     flush_lot()
     return g
+
+
+def _inspection(when: datetime, pack: str, site: str, rnd: random.Random) -> dict[str, Any]:
+    reports = [
+        {"type": "gs1:Voltage", "value": round(rnd.uniform(3.18, 3.34) * 96, 1), "uom": "VLT"},
+        {"type": "gs1:Temperature", "value": round(rnd.uniform(22, 28), 1), "uom": "CEL"},
+    ]
+    return _event("ObjectEvent", when, action="OBSERVE", bizStep="inspecting",
+                  disposition="conformant", epcList=[pack], readPoint={"id": site},
+                  sensorElementList=[{"sensorReport": reports}])  # fmt: skip
 
 
 def documents(events: list[dict[str, Any]], size: int) -> Iterator[dict[str, Any]]:

@@ -53,6 +53,9 @@ def vocabularies() -> dict[str, dict[str, str]]:
     }
 
 
+GS1_VOC = "https://gs1.org/voc/"
+
+
 def web_uri(value: str) -> str:
     """A CBV URN in its Web URI form; anything else unchanged."""
     if value.startswith("urn:epcglobal:cbv:"):
@@ -68,6 +71,8 @@ def _bare_words(field: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for word, uri in vocabularies()[field].items():
         out[word] = out[uri] = word
+        if uri.startswith(GS1_VOC):  # the JSON-LD context's compact form, e.g. gs1:Energy
+            out["gs1:" + uri.removeprefix(GS1_VOC)] = word
     return out
 
 

@@ -147,8 +147,8 @@ def figure(
             }
         else:
             values = {p: over(s, period, how) for p, s in peers.items()}
-        out.rank = rank_of(subject, values)
         out.peers = sum(1 for v in values.values() if v is not None)
+        out.rank = rank_of(subject, values) if out.peers > 1 else None
     return out
 
 
