@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(BIN)/zhizao init
+	$(BIN)/zhizao demo
 	$(BIN)/zhizao serve --host $(HOST) --port $(PORT)
 
 test: install-dev

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from zhizao.errors import InvalidReport, ReportRejected, StatsError, StatsNotFound
+from zhizao.errors import InvalidReport, StatsNotFound
 from zhizao.events.ids import canonical_id
 from zhizao.project_service import ProjectService
 from zhizao.stats import kpi
@@ -103,15 +103,7 @@ class StatsService:
 
     def import_rows(self, rows: Iterable[Any], source: str = "report") -> tuple[int, int]:
         """(changed, read) for a report's cells, all or nothing; every bad row named."""
-        numbered = read_rows(rows)
-        known = self.subjects()
-        problems: list[StatsError] = [
-            InvalidReport(f"no subject {o.subject!r}", field="subject", row=row)
-            for row, o in numbered
-            if o.subject not in known
-        ]
-        if problems:
-            raise problems[0] if len(problems) == 1 else ReportRejected(problems)
+        numbered = read_rows(rows, self.subjects().keys())
         return self.put_observations([o for _, o in numbered], source), len(numbered)
 
     def put_observations(self, rows: list[Observation], source: str) -> int:
@@ -136,7 +128,7 @@ class StatsService:
             for subject, months in self._derived(code).items():
                 for month, value in months.items():
                     out[subject].setdefault(month, value)
-        if source == "all" and ind.combine is Combine.SUM:
+        if ind.combine is Combine.SUM:
             return self._roll_up(out)
         return dict(out)
 

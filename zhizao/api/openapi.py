@@ -73,6 +73,18 @@ OPERATIONS: dict[tuple[str, str], tuple[str, Any, bool]] = {
     ("GET", "/trace/{item}/inside"): ("Everything inside an item (?at=)", None, False),
     ("GET", "/trace/{item}/where-used"): ("Finished items using an item (?scope=)", None, False),
     ("POST", "/recalls"): ("Vehicles affected by lots or items (JSON or CSV)", _OBJ, False),
+    ("GET", "/stats/subjects"): ("Subjects (?kind=&parent=&role=)", None, False),
+    ("GET", "/stats/indicators"): ("Indicators and their units", None, False),
+    ("GET", "/stats/figures"): ("A figure: value, YoY, share, rank, pull (?indicator=&subject="
+                                "&period=&parent=&rankBy=&source=)", None, False),
+    ("GET", "/stats/monthly"): ("Monthly and cumulative values with YoY (?indicator=&subject="
+                                "&period=)", None, False),
+    ("GET", "/stats/kpis"): ("Transformation KPIs before/after, and their averages", None, False),
+    ("GET", "/stats/output-interval"): ("Average output interval for a calendar (?indicator="
+                                        "&subject=&period=&daysPerYear=&hoursPerDay=)", None,
+                                        False),
+    ("GET", "/stats/report"): ("The period's indicator table (?period=&format=xlsx)", None, False),
+    ("POST", "/stats/reports"): ("Import a monthly statistics report (CSV body)", None, True),
     ("GET", "/openapi.json"): ("This document", None, False),
 }  # fmt: skip
 

@@ -15,11 +15,12 @@ from zhizao.errors import (
     AccessDenied,
     InvalidPeriod,
     InvalidProject,
+    InvalidReport,
     NotInGenealogy,
     ProjectConflict,
     ProjectNotFound,
-    ProjectsError,
     SignatureRejected,
+    StatsNotFound,
     TokenRequired,
     ZhizaoError,
 )
@@ -33,10 +34,12 @@ STATUS: list[tuple[type[ZhizaoError], int, str]] = [
     (AccessDenied, 403, "Forbidden"),
     (ProjectNotFound, 404, "Not found"),
     (NotInGenealogy, 404, "Not found"),
+    (StatsNotFound, 404, "Not found"),
     (ProjectConflict, 409, "Conflict"),
     (SignatureRejected, 422, "Signature rejected"),
     (InvalidProject, 422, "Invalid input"),
     (InvalidPeriod, 422, "Invalid input"),
+    (InvalidReport, 422, "Invalid input"),
 ]
 
 
@@ -52,7 +55,7 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
     status, title = next(
         ((s, t) for cls, s, t in STATUS if isinstance(exc, cls)), (400, "Bad request")
     )
-    row = exc.row if isinstance(exc, ProjectsError) else None
+    row = getattr(exc, "row", None)
     detail = f"row {row}: {exc.message}" if row else exc.message
     return problem(status, title, detail, field=exc.field, row=row)
 

@@ -9,14 +9,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from zhizao.api import ceremony, openapi, projects, trace
+from zhizao.api import ceremony, openapi, projects, stats, trace
 from zhizao.api.problems import HANDLERS
 from zhizao.node import Node
 from zhizao.trace_service import TraceService
 
 
 def build_v1_app(node: Node) -> Starlette:
-    routes: list[Route] = [*trace.ROUTES, *projects.ROUTES, *ceremony.ROUTES]
+    routes: list[Route] = [*trace.ROUTES, *projects.ROUTES, *ceremony.ROUTES, *stats.ROUTES]
     spec_text: list[str] = []
 
     async def spec(request: Request) -> Response:
@@ -28,4 +28,5 @@ def build_v1_app(node: Node) -> Starlette:
     app = Starlette(routes=routes, exception_handlers=HANDLERS)
     app.state.trace = TraceService(node.store)
     app.state.projects = node.projects
+    app.state.stats = node.stats
     return app

@@ -20,7 +20,16 @@ def cli() -> None:
 
 def _register() -> None:
     from zhizao.cli import (
-        demo, epcis, handles, node, prefix, projects, resolve, stats, tls, trace,
+        demo,
+        epcis,
+        handles,
+        node,
+        prefix,
+        projects,
+        resolve,
+        stats,
+        tls,
+        trace,
     )
 
     for module in (node, prefix, resolve, handles, epcis, trace, projects, stats, demo, tls):

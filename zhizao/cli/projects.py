@@ -6,9 +6,7 @@ and the evidence log records it as `cli:<user>`.
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
 import os
 import sys
 from datetime import UTC, datetime
@@ -18,7 +16,6 @@ from typing import Any
 import click
 
 from zhizao.cli.context import database_option, open_node
-from zhizao.errors import InvalidProject
 from zhizao.projects.access import BUREAU, ROLES, Caller
 from zhizao.projects.model import YI
 from zhizao.projects.sheet import HEADERS, project_row, rows_to_fields
@@ -29,6 +26,7 @@ from zhizao.projects.signing import (
     new_private_key,
     sign,
 )
+from zhizao.sheets import csv_text, read_rows, xlsx_bytes
 from zhizao.stats.period import Period
 
 
@@ -36,43 +34,13 @@ def _me() -> Caller:
     return Caller(f"cli:{getpass.getuser()}", BUREAU)
 
 
-def read_rows(path: Path) -> list[list[Any]]:
-    """The cells of a CSV (UTF-8, with or without BOM) or of an XLSX's first sheet."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-    if path.suffix.lower() != ".csv":
-        raise InvalidProject(f"{path.name}: import reads .xlsx or .csv files", field="FILE")
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return [list(r) for r in csv.reader(f)]
-
-
 def write_table(path: Path | None, header: list[str], rows: list[list[Any]], title: str) -> None:
     if path is not None and path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = title[:31]
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        book.save(path)
-        return
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    if path is None:
-        click.echo(out.getvalue(), nl=False)
+        path.write_bytes(xlsx_bytes(header, rows, title))
+    elif path is None:
+        click.echo(csv_text(header, rows), nl=False)
     else:
-        path.write_text(out.getvalue(), encoding="utf-8")
+        path.write_text(csv_text(header, rows), encoding="utf-8")
 
 
 @click.group()

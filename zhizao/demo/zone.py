@@ -60,7 +60,8 @@ def subjects(zone: Zone) -> None:
         kind_en, kind_zh = d.SUPPLIER_KINDS[i % len(d.SUPPLIER_KINDS)]
         add({"id": f"supplier-{i + 1:03d}", "kind": "enterprise",
              "en": f"Liangjiang {kind_en} Parts No. {i + 1}", "zh": f"两江{kind_zh}配套{i + 1}号",
-             "parent": "liangjiang", "prefix": f"88.118.{8100 + i}", "role": "supplier"})  # fmt: skip
+             "parent": "liangjiang", "prefix": f"88.118.{8500 + i}",
+             "role": "supplier"})  # fmt: skip
     for sid, en, zh, role, prefix in [(*d.SANY, "machinery", "88.118.8401"),
                                       (*d.BATTERY_MAKER, "supplier", "88.118.8160")]:  # fmt: skip
         add({"id": sid, "kind": "enterprise", "en": en, "zh": zh, "parent": "liangjiang",
@@ -89,8 +90,8 @@ def nev_output(zone: Zone, rnd: random.Random) -> None:
             else:
                 city = round(total / rnd.uniform(0.62, 0.74))
             zone.report("nev_output", "chongqing", month_key(year, month), city)
-    for year, units in d.SANY_EXCAVATORS.items():
-        for month, n in enumerate(units, start=1):
+    for year, excavators in d.SANY_EXCAVATORS.items():
+        for month, n in enumerate(excavators, start=1):
             if n:
                 zone.report("excavator_output", d.SANY[0], month_key(year, month), n)
 

@@ -24,8 +24,8 @@ def split(total: int, weights: list[float]) -> list[int]:
 ZONE_NEV_H1_2022 = 69_000
 ZONE_NEV_H1_2023 = 113_000
 CITY_NEV_H1_2023 = 152_291  # 113,000 ÷ 152,291 = 74.2%
-EXPO_2021 = (25, 4_630)  # projects, amount in 0.01 亿元 units (46.3 bn yuan)
-EXPO_2023 = (15, 4_115)  # 41.15 bn yuan
+EXPO_2021 = (25, 46_300)  # projects, amount in 0.01 亿元 units (463 亿元 = 46.3 bn yuan)
+EXPO_2023 = (15, 41_150)  # 411.5 亿元 = 41.15 bn yuan
 PARK_AMOUNT_YUAN = 10_200_000_000
 PARK_NEVS_3_YEARS = 133_000
 SANY_EXCAVATORS_2022 = 28_000

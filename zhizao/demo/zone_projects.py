@@ -43,25 +43,29 @@ def expo_rows(rnd: random.Random) -> list[dict[str, Any]]:
     for expo, _, signed, _, count in d.EXPOS:
         year = signed.year
         if year == 2018:
-            amounts = [d.PARK_AMOUNT_YUAN // HUNDREDTH_YI, *_split(3_900, count - 1, rnd)]
+            amounts = [d.PARK_AMOUNT_YUAN // HUNDREDTH_YI, *_split(39_000, count - 1, rnd)]
         elif year == 2021:
             amounts = _split(d.EXPO_2021[1], d.EXPO_2021[0], rnd)
         elif year == 2023:
             amounts = _split(d.EXPO_2023[1], d.EXPO_2023[0], rnd)
         else:
-            amounts = _split(rnd.randrange(3_000, 6_000), count, rnd)
+            amounts = _split(rnd.randrange(30_000, 60_000), count, rnd)
         for i, hundredths in enumerate(amounts, start=1):
             rows.append(_row(f"LJ-{year}-{i:02d}", zone_en, expo, signed, hundredths, i, rnd))
         # the other districts sign less at the same expo (the zone ranks first)
         for district, en, _ in d.DISTRICTS:
             n = rnd.randrange(2, 8)
-            total = rnd.randrange(800, min(sum(amounts) - 100, 3_800))
+            total = rnd.randrange(8_000, min(sum(amounts) - 100, 38_000))
             for i, hundredths in enumerate(_split(total, n, rnd), start=1):
                 pid = f"{district.upper()}-{year}-{i:02d}"
                 rows.append(_row(pid, en, expo, signed, hundredths, i, rnd))
-    rows[0].update(name="Changan new energy industrial park", investor="Changan Automobile",
-                   sector="C3612", cluster="intelligent connected NEV",
-                   enterprises=[{"name": "Changan Automobile", "prefix": "88.118.8001"}])
+    rows[0].update(
+        name="Changan new energy industrial park",
+        investor="Changan Automobile",
+        sector="C3612",
+        cluster="intelligent connected NEV",
+        enterprises=[{"name": "Changan Automobile", "prefix": "88.118.8001"}],
+    )
     return rows
 
 
@@ -90,8 +94,9 @@ def load_projects(node: Node, rnd: random.Random, tick: Callable[[str, int], Non
         return
     for expo, name, signed, online, _ in d.EXPOS:
         service.create_signing_event(
-            {"id": expo, "name": name, "date": signed.isoformat(), "mainVenue": "Yuelai, Liangjiang",
-             "online": online, "subVenues": ["Beijing", "Shenzhen"] if online else []}, DEMO,
+            {"id": expo, "name": name, "date": signed.isoformat(),
+             "mainVenue": "Yuelai, Liangjiang", "online": online,
+             "subVenues": ["Beijing", "Shenzhen"] if online else []}, DEMO,
         )  # fmt: skip
     rows = expo_rows(rnd)
     service.create_projects(rows, DEMO)
@@ -104,9 +109,9 @@ def load_projects(node: Node, rnd: random.Random, tick: Callable[[str, int], Non
             funds = Decimal(row["amount"]) * Decimal(rnd.randrange(15, 45)) / 100
             service.record_funds(row["id"], f"{month:%Y-%m}", funds.quantize(Decimal(1)), DEMO)
     # the park's monthly NEV output from its first month to the article (Aug 2021)
-    months = [f"{y}-{m:02d}" for y in (2018, 2019, 2020, 2021) for m in range(1, 13)
-              if "2018-10" <= f"{y}-{m:02d}" <= "2021-07"]  # fmt: skip
-    ramp = [1 + i * 0.08 for i in range(len(months))]
-    for month, units in zip(months, d.split(d.PARK_NEVS_3_YEARS, ramp), strict=True):
-        service.record_output(PARK_ID, month, Decimal(units), DEMO)
+    park_months = [f"{y}-{m:02d}" for y in (2018, 2019, 2020, 2021) for m in range(1, 13)
+                   if "2018-10" <= f"{y}-{m:02d}" <= "2021-07"]  # fmt: skip
+    ramp = [1 + i * 0.08 for i in range(len(park_months))]
+    for key, units in zip(park_months, d.split(d.PARK_NEVS_3_YEARS, ramp), strict=True):
+        service.record_output(PARK_ID, key, Decimal(units), DEMO)
     tick("expos and projects", len(rows))

@@ -51,7 +51,10 @@ def load_trace(node: Node, zone: Zone, rnd: random.Random, tick: Callable[[str, 
                  seed=rnd.randrange(1 << 30), start=datetime(2023, month, 2, tzinfo=UTC),
                  into=g, battery_site=battery, vehicle_plant=site(maker, "plant"))  # fmt: skip
     zone.traced_vehicles = len(g.vehicles)
-    zone.recall_lot = g.lot_of[g.cells_of[g.replaced[0][1]][0]] if g.replaced else g.lots[0]
+    if g.replaced:  # the lot of the first module that failed its inspection
+        zone.recall_lot = g.lot_of[g.cells_of[g.replaced[0][1]][0]]
+    elif g.lots:
+        zone.recall_lot = g.lots[0]
     for start in range(0, len(g.events), BATCH):
         chunk = g.events[start : start + BATCH]
         zone.events += node.events.capture_events(chunk)

@@ -41,8 +41,13 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("energy_kwh", "kWh", "Energy used", "能耗"),
         Indicator("inspected", "units", "Units inspected", "检验数量"),
         Indicator("defects", "units", "Defective units", "不合格数量"),
-        Indicator("development_days", "days", "New product development cycle", "新产品研制周期",
-                  Combine.MEAN),  # fmt: skip
+        Indicator(
+            "development_days",
+            "days",
+            "New product development cycle",
+            "新产品研制周期",
+            Combine.MEAN,
+        ),  # fmt: skip
         Indicator("resolutions", "queries", "Identifier resolutions", "标识解析量"),
         Indicator("registrations", "identifiers", "Identifier registrations", "标识注册量"),
         Indicator("signed_amount", "yuan", "Investment signed", "签约金额"),

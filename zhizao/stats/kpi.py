@@ -148,9 +148,7 @@ def transformation_from(fields: Mapping[str, Any]) -> Transformation:
 
 
 def values_over(series: Mapping[str, Series], months: list[str]) -> dict[str, Decimal | None]:
-    return {
-        code: over_months(s, months, INDICATORS[code].combine) for code, s in series.items()
-    }
+    return {code: over_months(s, months, INDICATORS[code].combine) for code, s in series.items()}
 
 
 def compare(t: Transformation, series: Mapping[str, Series]) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ are stored in the indicator's base unit. Row numbers are the spreadsheet's (head
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -91,8 +91,11 @@ def _key(header: Any) -> str:
     return "".join(str(header or "").split()).lower()
 
 
-def read_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[int, Observation]]:
-    """(row, observation) for every row of a report, or ReportRejected naming every bad row."""
+def read_rows(
+    rows: Iterable[Sequence[Any]], subjects: Collection[str] | None = None
+) -> list[tuple[int, Observation]]:
+    """(row, observation) for every row of a report, or ReportRejected naming every bad row;
+    with `subjects`, a row about any other subject is a bad row too."""
     iterator = iter(rows)
     header = next(iterator, None)
     if header is None:
@@ -120,13 +123,17 @@ def read_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[int, Observation]]:
         except StatsError as exc:
             problems.append(exc)
             continue
-        key = (obs.indicator, obs.subject, obs.month)
-        if key in seen:
+        if subjects is not None and obs.subject not in subjects:
+            problems.append(InvalidReport(f"no subject {obs.subject!r}", field="subject",
+                                          row=number))  # fmt: skip
+            continue
+        place = (obs.indicator, obs.subject, obs.month)
+        if place in seen:
             problems.append(InvalidReport(
-                f"{obs.indicator} of {obs.subject} for {obs.month} repeats row {seen[key]}",
+                f"{obs.indicator} of {obs.subject} for {obs.month} repeats row {seen[place]}",
                 field="month", row=number))  # fmt: skip
             continue
-        seen[key] = number
+        seen[place] = number
         out.append((number, obs))
     if problems:
         raise problems[0] if len(problems) == 1 else ReportRejected(problems)
