@@ -100,9 +100,10 @@ def serve(
     if insecure_loopback_auth:
         settings = settings.with_overrides(insecure_loopback_auth=True)
     with open_node(ctx) as node:  # fail here, in one line, if the database is unusable
-        sample = [
-            h for p in node.store.homed_prefixes()[:1] for h in node.store.list_handles(p, 0, 10)
-        ]
+        sample: list[str] = []
+        for p in node.store.homed_prefixes():  # the first prefix holding identifiers
+            if sample := list(node.store.list_handles(p, 0, 10)):
+                break
     # Show an identifier worth resolving: not the administrator's own handle, if there is one.
     first = sorted(sample, key=lambda h: h.upper().endswith("/ADMIN"))[:1]
     os.environ.update(export_settings(settings))
