@@ -192,3 +192,23 @@ def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def run(capsys):
+    """The real CLI entry point (one error line, exit code) on a database; output and errors
+    together."""
+    from types import SimpleNamespace
+
+    from zhizao.cli import main
+
+    def invoke(db, *args):
+        try:
+            main(["-d", db, *args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+        captured = capsys.readouterr()
+        return SimpleNamespace(exit_code=code, output=captured.out + captured.err)
+
+    return invoke

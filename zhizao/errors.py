@@ -6,6 +6,8 @@ Domain code raises these; the edges (HTTP API, CLI) translate them into protocol
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class ZhizaoError(Exception):
     """Base of every error zhizao raises on purpose."""
@@ -152,30 +154,35 @@ class NotInGenealogy(TraceError):
 # --- projects ----------------------------------------------------------------------------
 
 
-class ProjectsError(ZhizaoError):
-    """Base of the projects (investment promotion, cloud signing) domain errors.
-
-    `row` is the spreadsheet row (1-based, as a spreadsheet shows it) when the error comes
-    from an import.
-    """
+class RowError(ZhizaoError):
+    """An error that may concern one row of an imported file: `row` is the spreadsheet row
+    (1-based, as a spreadsheet shows it) when it does."""
 
     def __init__(self, message: str, *, field: str | None = None, row: int | None = None):
         super().__init__(message, field=field)
         self.row = row
 
 
+class Rejected(RowError):
+    """A file with bad rows: every problem, each naming its row; nothing was stored."""
+
+    def __init__(self, problems: Sequence[RowError]) -> None:
+        lines = [f"row {p.row}: {p.message}" if p.row else p.message for p in problems]
+        super().__init__(f"{len(problems)} bad row(s), nothing imported:\n" + "\n".join(lines),
+                         field=problems[0].field, row=problems[0].row)  # fmt: skip
+        self.problems = list(problems)
+
+
+class ProjectsError(RowError):
+    """Base of the projects (investment promotion, cloud signing) domain errors."""
+
+
 class InvalidProject(ProjectsError):
     """A project, signing event, stage change or funds entry breaks a rule."""
 
 
-class ImportRejected(InvalidProject):
-    """A spreadsheet with bad rows: every problem, each naming its row; nothing was stored."""
-
-    def __init__(self, problems: list[ProjectsError]) -> None:
-        lines = [f"row {p.row}: {p.message}" if p.row else p.message for p in problems]
-        super().__init__(f"{len(problems)} bad row(s), nothing imported:\n" + "\n".join(lines),
-                         field=problems[0].field, row=problems[0].row)  # fmt: skip
-        self.problems = problems
+class ImportRejected(Rejected, InvalidProject):
+    """A project spreadsheet with bad rows."""
 
 
 class ProjectNotFound(ProjectsError):
@@ -201,26 +208,16 @@ class TokenRequired(AccessDenied):
 # --- stats -------------------------------------------------------------------------------
 
 
-class StatsError(ZhizaoError):
-    """Base of the statistics domain errors; `row` as in ProjectsError."""
-
-    def __init__(self, message: str, *, field: str | None = None, row: int | None = None):
-        super().__init__(message, field=field)
-        self.row = row
+class StatsError(RowError):
+    """Base of the statistics domain errors."""
 
 
 class InvalidReport(StatsError):
     """A monthly report row, subject or KPI request that breaks a rule."""
 
 
-class ReportRejected(InvalidReport):
-    """A report file with bad rows: every problem, each naming its row; nothing was stored."""
-
-    def __init__(self, problems: list[StatsError]) -> None:
-        lines = [f"row {p.row}: {p.message}" if p.row else p.message for p in problems]
-        super().__init__(f"{len(problems)} bad row(s), nothing imported:\n" + "\n".join(lines),
-                         field=problems[0].field, row=problems[0].row)  # fmt: skip
-        self.problems = problems
+class ReportRejected(Rejected, InvalidReport):
+    """A monthly statistics report with bad rows."""
 
 
 class StatsNotFound(StatsError):

@@ -2,12 +2,8 @@
 
 import csv
 import sqlite3
-from types import SimpleNamespace
 
-import pytest
 from openpyxl import Workbook, load_workbook
-
-from zhizao.cli import main
 
 HEADER = ["项目编号", "项目名称", "投资方", "投资方来源", "签约类型", "合同投资额(亿元)",
           "行业代码", "产业集群", "所在园区", "责任单位", "签约活动", "签约日期", "当前阶段",
@@ -20,22 +16,6 @@ ROWS = [
     ["P-003", "Sensor plant", "Foreign Co", "外资", "框架", "8.5", "C3983",
      "electronic information", "Yufu", "Bureau", "", "2023-02-01", "", ""],
 ]  # fmt: skip
-
-
-@pytest.fixture
-def run(capsys):
-    """The real entry point (one error line, exit code), output and errors together."""
-
-    def invoke(db, *args):
-        try:
-            main(["-d", db, *args])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code
-        captured = capsys.readouterr()
-        return SimpleNamespace(exit_code=code, output=captured.out + captured.err)
-
-    return invoke
 
 
 def write_csv(path, rows):

@@ -2,11 +2,7 @@
 
 import csv
 from decimal import Decimal
-from types import SimpleNamespace
 
-import pytest
-
-from zhizao.cli import main
 from zhizao.demo.zone import load
 from zhizao.node import Node
 from zhizao.settings import Settings
@@ -47,20 +43,6 @@ def test_roll_up_fills_only_unreported_months(node):
     assert node.stats.import_rows(rows) == (0, 4)  # unchanged
     assert node.stats.series("nev_output", "city") == {"2023-01": Decimal(15),
                                                        "2023-02": Decimal(40)}  # fmt: skip
-
-
-@pytest.fixture
-def run(capsys):
-    def invoke(db, *args):
-        try:
-            main(["-d", db, *args])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code
-        captured = capsys.readouterr()
-        return SimpleNamespace(exit_code=code, output=captured.out + captured.err)
-
-    return invoke
 
 
 def test_cli_import_names_every_bad_row_and_stores_nothing(tmp_path, run):

@@ -8,7 +8,7 @@ import click
 
 from zhizao import __version__
 from zhizao.cli.context import database_option
-from zhizao.errors import ImportRejected, ReportRejected, ZhizaoError
+from zhizao.errors import Rejected, ZhizaoError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
             hint = f" (see '{ctx.command_path} --help')"
         click.echo(f"Error: {exc.format_message()}{hint}", err=True)
         sys.exit(exc.exit_code)
-    except (ImportRejected, ReportRejected) as exc:
+    except Rejected as exc:
         for problem in exc.problems:  # every bad row, one line each
             click.echo(f"Error: row {problem.row}: {problem.field}: {problem.message}", err=True)
         sys.exit(1)
