@@ -4,6 +4,8 @@ monthly report imports."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from starlette.requests import Request
@@ -125,9 +127,6 @@ async def import_report(request: Request) -> Response:
     every bad row named. Needs a bureau token."""
     who = await caller(request)
     who.require_bureau("import statistics reports")
-    import csv
-    import io
-
     text = (await request.body()).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     changed, read = await call(service(request).import_rows, rows, f"api:{who.actor}")

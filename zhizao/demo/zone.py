@@ -12,7 +12,7 @@ sample's share of the zone's 2023 NEV output). Re-running it changes nothing.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -123,7 +123,9 @@ TRANSFORMED = [
 ]
 
 
-def transformations(zone: Zone, rnd: random.Random) -> list[dict[str, Any]]:
+def transformations(
+    zone: Zone, rnd: random.Random
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Monthly operating records 12 months either side of each transformation, the meter
     events for energy, and Changan's development cycles (−30%)."""
     events: list[dict[str, Any]] = []
@@ -156,7 +158,7 @@ def transformations(zone: Zone, rnd: random.Random) -> list[dict[str, Any]]:
                       ("2022-04", 430), ("2022-10", 405), ("2023-06", 425)]:  # fmt: skip
         zone.report("development_days", "changan", key, days)
     zone.events += len(events)
-    return [*records, {"events": events}]
+    return records, events
 
 
 def site(subject: str, place: str = "meter") -> str:
@@ -194,19 +196,15 @@ def node_resolutions(rnd: random.Random) -> dict[tuple[str, str], int]:
     return counts
 
 
-def generate(seed: int, scale: float) -> tuple[Zone, list[dict[str, Any]]]:
+def generate(seed: int, scale: float) -> tuple[Zone, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The zone, its transformation records and their energy meter events."""
     rnd = random.Random(seed)
     zone = Zone(seed, scale)
     subjects(zone)
     nev_output(zone, rnd)
     resolution_volumes(zone, rnd)
-    *records, meters = transformations(zone, rnd)
-    return zone, [*records, meters]
-
-
-def batches(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+    records, meters = transformations(zone, rnd)
+    return zone, records, meters
 
 
 def load(node: Node, seed: int = 1, scale: float = 0.002, progress: Progress | None = None
@@ -215,7 +213,7 @@ def load(node: Node, seed: int = 1, scale: float = 0.002, progress: Progress | N
     from zhizao.demo.zone_trace import load_trace  # the sample's events, by month
 
     tick = progress or (lambda step, n: None)
-    zone, (*records, meters) = generate(seed, scale)
+    zone, records, meters = generate(seed, scale)
     stats = node.stats
     stats.add_subjects(zone.subjects)
     for s in zone.subjects:
@@ -228,9 +226,9 @@ def load(node: Node, seed: int = 1, scale: float = 0.002, progress: Progress | N
     for record in records:
         stats.record_transformation(record)
     if not node.store.event_counts("sensor_reporting", "OBSERVE"):
-        node.events.capture_events(meters["events"])
+        node.events.capture_events(meters)
         node.store.add_resolution_counts(node_resolutions(random.Random(seed)))
-    tick("transformation records", len(meters["events"]))
+    tick("transformation records", len(meters))
     load_projects(node, random.Random(seed + 1), tick)
     load_trace(node, zone, random.Random(seed + 2), tick)
     stats.invalidate()
