@@ -22,13 +22,14 @@ from zhizao.errors import InvalidReport, StatsNotFound
 from zhizao.events.ids import canonical_id
 from zhizao.project_service import ProjectService
 from zhizao.stats import kpi
-from zhizao.stats.figures import Figure, Series, figure, monthly
+from zhizao.stats.figures import Figure, Series, figure, monthly, over
 from zhizao.stats.indicators import Combine, Subject, indicator, subject_from_json
 from zhizao.stats.period import Period
 from zhizao.stats.reports import Observation, read_rows
 from zhizao.storage import Store
 
 Table = dict[str, dict[str, Decimal]]  # subject → month → value
+SOURCES = ("all", "reported", "records")
 
 
 class StatsService:
@@ -116,6 +117,8 @@ class StatsService:
 
     def table(self, code: str, source: str = "all") -> Table:
         """Every subject's series of an indicator; `source` = reported | records | all."""
+        if source not in SOURCES:
+            raise InvalidReport(f"source must be one of {', '.join(SOURCES)}", field="source")
         return self._cached(f"table:{code}:{source}", lambda: self._table(code, source))
 
     def _table(self, code: str, source: str) -> Table:
@@ -230,17 +233,17 @@ class StatsService:
         return kpi.compare(t, series)
 
     def kpi_summary(self) -> dict[str, Any]:
-        per_subject = {t.subject: self.kpis(t) for t in self.transformations()}
+        done = {t.subject: (t, self.kpis(t)) for t in self.transformations()}
         return {
-            "subjects": {s: {"transformation": t.to_json(), "kpis": per_subject[s]}
-                         for t in self.transformations() for s in [t.subject]},
-            "average": kpi.average_changes(per_subject),
+            "subjects": {s: {"transformation": t.to_json(), "kpis": rows}
+                         for s, (t, rows) in done.items()},
+            "average": kpi.average_changes({s: rows for s, (_, rows) in done.items()}),
         }  # fmt: skip
 
     def output_interval(
         self, code: str, subject: str, period: Period, calendar: kpi.Calendar
     ) -> dict[str, Any]:
-        units = self.figure(code, subject, period).value
+        units = over(self.series(code, subject), period, indicator(code).combine)
         minutes = kpi.output_interval(units, period, calendar)
         return {
             "subject": subject, "indicator": code, "period": str(period),

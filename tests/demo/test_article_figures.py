@@ -105,6 +105,9 @@ def test_bad_parameters_are_problems_naming_the_field(api):
     r = api.get("/v1/stats/figures", params={"indicator": "nev_output", "subject": "atlantis",
                                              "period": "2023"})  # fmt: skip
     assert r.status_code == 404 and r.json()["field"] == "subject"
+    r = api.get("/v1/stats/figures", params={"indicator": "nev_output", "subject": "liangjiang",
+                                             "period": "2023", "source": "rumour"})  # fmt: skip
+    assert r.status_code == 422 and r.json()["field"] == "source"
     r = api.get("/v1/stats/figures", params={"indicator": "nev_output", "subject": "liangjiang"})
     assert r.status_code == 422 and r.json()["field"] == "period"
 

@@ -12,6 +12,7 @@ sample's share of the zone's 2023 NEV output). Re-running it changes nothing.
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -163,15 +164,8 @@ def transformations(
 
 def site(subject: str, place: str = "meter") -> str:
     """A subject's location (SGLN): its energy meter, its vehicle plant, its test line."""
-    return f"urn:epc:id:sgln:6901234.{hash_text(subject + place) % 100000:05d}.0"
-
-
-def hash_text(text: str) -> int:
-    """A stable small hash (Python's hash() changes between runs)."""
-    value = 0
-    for ch in text:
-        value = (value * 131 + ord(ch)) % 1_000_003
-    return value
+    # crc32, not hash(): the same location in every run
+    return f"urn:epc:id:sgln:6901234.{zlib.crc32(f'{subject}/{place}'.encode()) % 100000:05d}.0"
 
 
 def meter_event(subject: str, year: int, month: int, kwh: float) -> dict[str, Any]:

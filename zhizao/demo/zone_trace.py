@@ -26,8 +26,9 @@ BATCH = 5_000  # events per capture job, under the default capture limit
 def sample_sizes(zone: Zone) -> list[tuple[str, int, int]]:
     """(automaker, month of 2023, vehicles to trace) at the zone's scale."""
     out = []
+    automakers = {sid for sid, _, _ in d.AUTOMAKERS}
     for o in zone.observations:
-        if o.indicator == "nev_output" and o.month.startswith("2023-") and o.subject != "chongqing":
+        if o.indicator == "nev_output" and o.month.startswith("2023-") and o.subject in automakers:
             n = round(float(o.value) * zone.scale)
             if n:
                 out.append((o.subject, int(o.month[5:]), n))

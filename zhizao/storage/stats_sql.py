@@ -111,15 +111,7 @@ class StatsSql:
             out.setdefault(subject, {})[month] = Decimal(value)
         return out
 
-    def observation_count(self) -> int:
-        return int(self.reader().execute("SELECT count(*) FROM stat_observations").fetchone()[0])
-
     # --- counts derived from the node's own records ---------------------------------------
-
-    def events_version(self) -> int:
-        """Changes whenever an event (or an error declaration) is stored."""
-        row = self.reader().execute("SELECT max(seq) FROM epcis_events").fetchone()
-        return int(row[0] or 0)
 
     def event_counts(
         self, biz_step: str, action: str, disposition: str | None = None
