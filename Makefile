@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-dev bench clean
+.PHONY: run test install install-dev assets browser bench clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -21,8 +22,20 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# The dashboard's ECharts, from the npm registry, checked against package-lock.json.
+zhizao/web/static/vendor/echarts/.integrity: package-lock.json | $(BIN)/python
+	$(BIN)/python -m zhizao.web.assets $(if $(NPM_REGISTRY),--registry $(NPM_REGISTRY))
+
+# Debian's Chromium, which the browser tests drive (Playwright never downloads a browser),
+# and a CJK font so the Chinese pages' screenshots show their text.
+/usr/bin/chromium:
+	$(SUDO) apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei || \
+	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei; }
+
+assets: zhizao/web/static/vendor/echarts/.integrity
+browser: /usr/bin/chromium
+install: $(VENV)/.installed assets
+install-dev: $(VENV)/.installed-dev assets browser
 
 run: install
 	$(BIN)/zhizao init

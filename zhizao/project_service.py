@@ -326,6 +326,17 @@ class ProjectService:
             advance(project, Stage.SIGNED, date.fromisoformat(signed_at[:10]))
             self.store.put_project(conn, project, new=False)
 
+    def signatures(self, project_id: str) -> list[dict[str, Any]]:
+        """The project's signatures, each checked again against the key it was accepted
+        with (the evidence log's verification covers them all; this says which is which)."""
+        out = []
+        for s in self.store.signatures_of(project_id):
+            key = self.store.key(s["keyId"])
+            statement = Statement(s["sha256"], project_id, s["party"], s["signedAt"])
+            valid = key is not None and verifies(key["publicKey"], statement, s["signature"])
+            out.append(s | {"valid": valid})
+        return out
+
     def verify(self) -> Report:
         def document(sha: str) -> bytes | None:
             found = self.store.document(sha)

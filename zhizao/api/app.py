@@ -27,6 +27,7 @@ from zhizao.identifiers.handle import parse_handle
 from zhizao.identifiers.registry import ReadRequest
 from zhizao.node import Node
 from zhizao.settings import Settings, load_settings
+from zhizao.web.pages import Dashboard
 from zhizao.webhooks import Deliverer
 
 log = logging.getLogger("zhizao")
@@ -72,6 +73,7 @@ def build_starlette(node: Node) -> Starlette:
         Route("/hrls/handles/{prefix}", hrls.search_endpoint, methods=["GET"]),
         Mount("/epcis", app=build_epcis_app(node)),
         Mount("/v1", app=build_v1_app(node)),
+        *Dashboard(node).routes(),
     ]
     app = Starlette(
         routes=routes, exception_handlers={HTTPException: api_not_found, Exception: server_error}

@@ -50,11 +50,14 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status, headers, media_type=PROBLEM)
 
 
+def status_of(exc: ZhizaoError) -> tuple[int, str]:
+    """The HTTP status and title a domain error is answered with."""
+    return next(((s, t) for cls, s, t in STATUS if isinstance(exc, cls)), (400, "Bad request"))
+
+
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ZhizaoError)
-    status, title = next(
-        ((s, t) for cls, s, t in STATUS if isinstance(exc, cls)), (400, "Bad request")
-    )
+    status, title = status_of(exc)
     row = getattr(exc, "row", None)
     detail = f"row {row}: {exc.message}" if row else exc.message
     return problem(status, title, detail, field=exc.field, row=row)

@@ -53,7 +53,16 @@ def subjects(zone: Zone) -> None:
     add({"id": "china", "kind": "country", "en": "China", "zh": "中国"})
     add({"id": "chongqing", "kind": "city", "en": "Chongqing", "zh": "重庆市", "parent": "china"})
     for sid, en, zh in [d.ZONE, *d.DISTRICTS]:
-        add({"id": sid, "kind": "district", "en": en, "zh": zh, "parent": "chongqing"})
+        add(
+            {
+                "id": sid,
+                "kind": "district",
+                "en": en,
+                "zh": zh,
+                "parent": "chongqing",
+                "role": "zone" if sid == d.ZONE[0] else None,
+            }
+        )  # the dashboard's subject
     for i, (sid, en, zh) in enumerate(d.AUTOMAKERS):
         add({"id": sid, "kind": "enterprise", "en": en, "zh": zh, "parent": "liangjiang",
              "prefix": f"88.118.{8001 + i}", "role": "automaker"})  # fmt: skip
