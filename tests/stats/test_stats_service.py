@@ -68,3 +68,52 @@ def test_cli_import_names_every_bad_row_and_stores_nothing(tmp_path, run):
     assert "1 new or changed" in run(db, "stats", "import", str(path)).output
     result = run(db, "stats", "figure", "nev_output", "changan", "--period", "2024-01")
     assert "Jan 2024: 15,000 vehicles" in result.output
+
+
+def commissioned(event_id, month, *vins, site="urn:epc:id:sgln:6901234.00009.0", error=False):
+    event = {
+        "type": "ObjectEvent", "eventID": event_id, "action": "ADD",
+        "eventTime": f"2023-{month}-05T08:00:00.000Z", "eventTimeZoneOffset": "+08:00",
+        "epcList": [f"urn:epc:id:sgtin:6901234.012345.{v}" for v in vins],
+        "bizStep": "commissioning", "bizLocation": {"id": site},
+    }  # fmt: skip
+    if error:
+        event["errorDeclaration"] = {"declarationTime": "2023-03-01T00:00:00.000Z"}
+    return event
+
+
+def test_counts_from_events_follow_new_events_and_error_declarations(database_url):
+    """The running totals behind derived series: added to as events arrive, started over
+    when an error declaration retracts an event they counted."""
+    node = Node(Settings(database_url=database_url))
+    site = "urn:epc:id:sgln:6901234.00009.0"
+    try:
+        node.stats.add_subjects([{"id": "maker", "kind": "enterprise", "en": "M", "zh": "甲"}])
+        node.stats.add_site(site, "maker", "nev_output")
+        node.events.capture_events([commissioned("ni:///e1", "01", 1, 2),
+                                    commissioned("ni:///e2", "01", 3),
+                                    commissioned("ni:///e3", "02", 4)])  # fmt: skip
+
+        def counts():
+            return sorted((month, n) for _, month, n in node.store.event_counts(
+                "commissioning", "ADD"))  # fmt: skip
+
+        assert counts() == [("2023-01", 3), ("2023-02", 1)]
+        node.events.capture_events([commissioned("ni:///e4", "01", 5)])
+        assert counts() == [("2023-01", 4), ("2023-02", 1)]
+        node.events.capture_events([commissioned("ni:///e2", "01", 3, error=True)])
+        assert counts() == [("2023-01", 3), ("2023-02", 1)]
+        node.stats.invalidate()
+        jan = node.stats.figure("nev_output", "maker", Period.parse("2023-01"), source="records")
+        assert jan.value == 3
+        mark = (
+            node.store.reader()
+            .execute(
+                "SELECT upto_seq FROM stat_rollup_marks WHERE query = 'count commissioning ADD *'"
+            )
+            .fetchone()[0]
+        )
+        top = node.store.reader().execute("SELECT max(seq) FROM epcis_events").fetchone()[0]
+        assert mark == top
+    finally:
+        node.close()

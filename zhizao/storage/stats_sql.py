@@ -25,11 +25,12 @@ _MONTH = "substr(e.event_time, 1, 7)"
 
 
 class StatsSql:
-    """Mixed into SqlStore; uses its q(), reader() and transaction()."""
+    """Mixed into SqlStore; uses its q(), reader(), transaction() and lock_key()."""
 
     q: Any
     reader: Any
     transaction: Any
+    lock_key: Any
 
     # --- subjects, sites, transformations -----------------------------------------------
 
@@ -121,15 +122,15 @@ class StatsSql:
             f"SELECT {_SITE}, {_MONTH}, count(*) FROM epcis_events e "
             "JOIN epcis_ids i ON i.seq = e.seq AND i.role = 'epc' "
             "WHERE e.event_type = 'ObjectEvent' AND e.biz_step = ? AND e.action = ? AND "
-            f"{_LIVE}"
+            f"{_LIVE} AND e.seq > ? AND e.seq <= ?"
         )
         params: list[Any] = [biz_step, action]
         if disposition is not None:
-            sql += " AND e.disposition = ?"
+            sql = sql.replace("e.action = ?", "e.action = ? AND e.disposition = ?")
             params.append(disposition)
         sql += f" GROUP BY {_SITE}, {_MONTH}"
-        rows = self.reader().execute(self.q(sql), params).fetchall()
-        return [(site, month, int(n)) for site, month, n in rows if site]
+        key = f"count {biz_step} {action} {disposition or '*'}"
+        return [(site, month, int(n)) for site, month, n in self._rolled(key, sql, params)]
 
     def sensor_sums(self, kind: str, uom: str) -> list[tuple[str, str, Decimal]]:
         """(site, month, sum of the reports' values) for sensor reports of a type and unit."""
@@ -137,10 +138,72 @@ class StatsSql:
             f"SELECT {_SITE}, {_MONTH}, sum(s.value) FROM epcis_events e "
             "JOIN epcis_sensors s ON s.seq = e.seq "
             f"WHERE s.type = ? AND s.uom = ? AND s.field = 'value' AND {_LIVE} "
-            f"GROUP BY {_SITE}, {_MONTH}"
+            f"AND e.seq > ? AND e.seq <= ? GROUP BY {_SITE}, {_MONTH}"
         )
-        rows = self.reader().execute(self.q(sql), (kind, uom)).fetchall()
-        return [(site, month, Decimal(str(v))) for site, month, v in rows if site]
+        return self._rolled(f"sensor {kind} {uom}", sql, [kind, uom])
+
+    def _rolled(self, query: str, sql: str, params: list[Any]) -> list[tuple[str, str, Decimal]]:
+        """The running total of `sql` (grouped by site and month over the events with
+        `seq > ? AND seq <= ?`), brought up to the last stored event first. Reading the whole
+        event table on every figure would cost seconds at a zone's scale; this adds only what
+        was captured since the last read, in any process."""
+        reader = self.reader()
+        if reader.execute(
+            self.q("SELECT upto_seq, declarations FROM stat_rollup_marks WHERE query = ?"),
+            (query,),
+        ).fetchone() != self._event_mark(reader):
+            with self.transaction() as conn:
+                self.lock_key(conn, f"rollup {query}")  # PostgreSQL: one updater at a time
+                self._advance(conn, query, sql, params)
+        rows = self.reader().execute(
+            self.q("SELECT site, month, value FROM stat_rollups WHERE query = ?"), (query,)
+        )
+        return [(site, month, Decimal(v)) for site, month, v in rows.fetchall()]
+
+    def _event_mark(self, conn: Any) -> tuple[int, int]:
+        """(last event seq, error declarations): what a running total is current for."""
+        top = conn.execute("SELECT COALESCE(max(seq), 0) FROM epcis_events").fetchone()[0]
+        declared = conn.execute("SELECT count(*) FROM epcis_events WHERE is_error = 1").fetchone()[
+            0
+        ]
+        return int(top), int(declared)
+
+    def _advance(self, conn: Any, query: str, sql: str, params: list[Any]) -> None:
+        top, declared = self._event_mark(conn)
+        mark = conn.execute(
+            self.q("SELECT upto_seq, declarations FROM stat_rollup_marks WHERE query = ?"),
+            (query,),
+        ).fetchone()
+        if mark is not None and tuple(mark) == (top, declared):
+            return  # another process brought it up to date meanwhile
+        after = 0
+        if mark is None or mark[1] != declared or mark[0] > top:
+            # first use, or an error declaration retracted events already counted
+            conn.execute(self.q("DELETE FROM stat_rollups WHERE query = ?"), (query,))
+        else:
+            after = int(mark[0])
+        totals = {
+            (site, month): Decimal(v)
+            for site, month, v in conn.execute(
+                self.q("SELECT site, month, value FROM stat_rollups WHERE query = ?"), (query,)
+            ).fetchall()
+        }
+        upsert = self.q(
+            "INSERT INTO stat_rollups (query, site, month, value) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (query, site, month) DO UPDATE SET value = excluded.value"
+        )
+        for site, month, value in conn.execute(self.q(sql), [*params, after, top]).fetchall():
+            if site and value is not None:
+                total = totals.get((site, month), Decimal(0)) + Decimal(str(value))
+                conn.execute(upsert, (query, site, month, str(total)))
+        conn.execute(
+            self.q(
+                "INSERT INTO stat_rollup_marks (query, upto_seq, declarations) VALUES (?, ?, ?) "
+                "ON CONFLICT (query) DO UPDATE SET upto_seq = excluded.upto_seq, "
+                "declarations = excluded.declarations"
+            ),
+            (query, top, declared),
+        )
 
     def monthly_resolutions(self) -> list[tuple[str, str, int]]:
         """(prefix, month, resolutions) from the node's daily counters."""
