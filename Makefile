@@ -48,6 +48,7 @@ test: install-dev
 bench: install-dev
 	$(BIN)/python bench/resolve.py
 	$(BIN)/python bench/events.py
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
