@@ -14,6 +14,7 @@ from zhizao.settings import Settings
 from zhizao.stats.period import Period
 from zhizao.web import assets
 from zhizao.web.i18n import Translator
+from zhizao.web.pages import script_json
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +131,11 @@ def test_assets_are_installed_and_served_locally(site):
     answer = site.get("/static/vendor/echarts/dist/echarts.min.js")
     assert answer.status_code == 200 and len(answer.content) > 500_000
     assert "cdn" not in site.get("/").text.lower()
+
+
+def test_what_a_visitor_types_is_escaped_in_the_page_and_in_chart_data(site):
+    hostile = "88.118.8160/</script><script>alert(1)</script>"
+    page = site.get("/lookup", params={"id": hostile, "lang": "en"})
+    assert "<script>alert(1)" not in page.text
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in page.text
+    assert "</script>" not in script_json({"tree": {"name": "</script><!--"}})

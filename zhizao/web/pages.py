@@ -41,6 +41,12 @@ def language(request: Request) -> str:
     return "zh" if accept.startswith("zh") else "en"
 
 
+def script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no "</script>" or "<!--" can end it early."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 class Dashboard:
     def __init__(self, node: Node) -> None:
         self.node = node
@@ -80,7 +86,7 @@ class Dashboard:
                 template_name = template
             context = {"t": t, "lang": lang, "path": request.url.path,
                        "query": dict(request.query_params), **content}  # fmt: skip
-            context["charts_json"] = json.dumps(content.get("charts", {}), ensure_ascii=False)
+            context["charts_json"] = script_json(content.get("charts", {}))
             response = self.templates.TemplateResponse(
                 request, template_name, context, status_code=status
             )
