@@ -212,3 +212,17 @@ def run(capsys):
         return SimpleNamespace(exit_code=code, output=captured.out + captured.err)
 
     return invoke
+
+
+def demo_client(path: Path, seed: int, scale: float) -> Iterator[object]:
+    """An in-process client of a node holding the demo zone (`client.zone`: what was made)."""
+    from starlette.testclient import TestClient
+
+    from zhizao.api.app import create_app
+    from zhizao.demo.zone import load
+
+    node = Node(Settings(database_url=f"sqlite:///{path}"))
+    zone = load(node, seed=seed, scale=scale)
+    with TestClient(create_app(node=node), base_url="http://testserver") as client:
+        client.zone = zone  # type: ignore[attr-defined]
+        yield client

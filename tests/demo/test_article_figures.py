@@ -5,22 +5,13 @@ stored anywhere: each is summed, compared and ranked on request.
 """
 
 import pytest
-from starlette.testclient import TestClient
 
-from zhizao.api.app import create_app
-from zhizao.demo.zone import load
-from zhizao.node import Node
-from zhizao.settings import Settings
+from tests.conftest import demo_client
 
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "zone.db"
-    node = Node(Settings(database_url=f"sqlite:///{path}"))
-    zone = load(node, seed=7, scale=0.001)
-    with TestClient(create_app(node=node), base_url="http://testserver") as client:
-        client.zone = zone
-        yield client
+    yield from demo_client(tmp_path_factory.mktemp("demo") / "zone.db", seed=7, scale=0.001)
 
 
 def get(api, path, **params):

@@ -7,8 +7,8 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
+from tests.conftest import demo_client
 from zhizao.api.app import create_app
-from zhizao.demo.zone import load
 from zhizao.node import Node
 from zhizao.settings import Settings
 from zhizao.stats.period import Period
@@ -19,12 +19,7 @@ from zhizao.web.pages import script_json
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    path = tmp_path_factory.mktemp("web") / "zone.db"
-    node = Node(Settings(database_url=f"sqlite:///{path}"))
-    zone = load(node, seed=3, scale=0.0005)
-    with TestClient(create_app(node=node), base_url="http://testserver") as client:
-        client.zone = zone
-        yield client
+    yield from demo_client(tmp_path_factory.mktemp("web") / "zone.db", seed=3, scale=0.0005)
 
 
 def text_of(html: str) -> str:
