@@ -60,6 +60,8 @@ def test_overview_states_the_articles_h1_2023_figures_in_both_languages(browse):
     text = card.inner_text()
     assert "113,000 vehicles" in text and "+63.8%" in text and "74.2% of Chongqing" in text
     assert "base H1 2022: 69,000 vehicles" in text
+    expo = page.locator('.card[data-indicator="signed_amount"]').inner_text()
+    assert "41.15 bn yuan" in expo and "15 projects signed" in expo and "rank 1 of 9" in expo
     node = page.locator('.card[data-indicator="resolutions"]').inner_text()
     assert "+99.2%" in node and "rank 1 of 5 by growth" in node
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -29,8 +29,8 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key → (en, zh)
     "no_data": ("no data reported", "暂无数据"),
     "projects_signed": ("{n} projects signed", "签约项目{n}个"),
     "kpi_card": ("Digital transformation", "数字化转型成效"),
-    "kpi_note": ("mean change over {n} transformed enterprises",
-                 "{n}家转型企业平均变化"),  # fmt: skip
+    "kpi_value": ("{n} enterprises", "{n}家企业"),
+    "kpi_note": ("transformed; mean change before → after", "完成转型；转型前后平均变化"),
     "interval_card": ("Average output interval", "平均下线间隔"),
     "interval_value": ("{minutes} min per unit", "每{minutes}分钟下线一台"),
     "calendar": ("{units} units; calendar {calendar}", "{units}台；按{calendar}计"),

@@ -111,9 +111,11 @@ class Overview:
         output = self.stats.figure(OUTPUT, zone.id, period)
         cards = [figure_card(t, t.pick(f"{zone.en} NEV output", f"{zone.zh}新能源汽车产量"),
                              output, self.ctx.city)]  # fmt: skip
-        amount = self.stats.figure("signed_amount", zone.id, period)
+        # Investment is signed once a year at the expo: the card covers the period's year.
+        year = Period(period.year, 1, 12, "year")
+        amount = self.stats.figure("signed_amount", zone.id, year)
         card = figure_card(t, t.pick("Investment signed", "签约投资"), amount, self.ctx.city)
-        count = self.stats.figure("signed_projects", zone.id, period).value
+        count = self.stats.figure("signed_projects", zone.id, year).value
         if count is not None:
             card["lines"].insert(0, t("projects_signed", n=int(count)))
         cards.append(card)
@@ -135,8 +137,8 @@ class Overview:
         lines = [f"{t.pick(KPIS[k].en, KPIS[k].zh)} {signed(v)}" for k, v in average.items()
                  if k in ("cost_per_unit", "efficiency", "energy_utilisation",
                           "development_days")]  # fmt: skip
-        return {"title": t("kpi_card"), "value": t("kpi_note", n=len(summary["subjects"])),
-                "period": "", "lines": lines, "base": "", "statement": "",
+        return {"title": t("kpi_card"), "value": t("kpi_value", n=len(summary["subjects"])),
+                "period": t("kpi_note"), "lines": lines, "base": "", "statement": "",
                 "indicator": "kpi"}  # fmt: skip
 
     def interval_card(self) -> dict[str, Any] | None:
