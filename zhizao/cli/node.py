@@ -111,6 +111,7 @@ def serve(
     base = f"{scheme}://{host}:{port}"
     click.echo(f"zhizao serving {settings.database_url} on {base} ({workers} worker(s))")
     click.echo(_try_line(base, first) + (" -k" if tls_cert and first else ""))
+    click.echo(f"dashboard: {base}/")
     Granian(
         "zhizao.api.app:create_app",
         factory=True,
