@@ -134,3 +134,10 @@ def test_what_a_visitor_types_is_escaped_in_the_page_and_in_chart_data(site):
     assert "<script>alert(1)" not in page.text
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in page.text
     assert "</script>" not in script_json({"tree": {"name": "</script><!--"}})
+
+
+def test_overview_tables_each_transformed_enterprise_before_and_after(site):
+    page = text_of(site.get("/", params={"lang": "en"}).text)
+    assert "Transformed on" in page
+    # Changan's development cycle, the articles' "shortened by 30 percent"
+    assert re.search(r"Changan[^|]*? 2021-12-01 .*?600\.00 → 420\.00 \(−30\.0%\)", page)

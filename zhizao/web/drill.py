@@ -136,13 +136,13 @@ class Drill:
                          "value": t.quantity(f.value, "queries"), "yoy": f.yoy,
                          "rank": f.rank, "peers": f.peers})  # fmt: skip
         year = Period(period.year, 1, 12, "year")
-        series = {}
+        series, unit = {}, ""
         for s in nodes:
             if s.role == "top-level":
                 values = [r["value"] for r in stats.monthly("resolutions", s.id, year)]
                 series[t.pick(s.en, s.zh)], unit = scaled(values, "queries", t.lang)
         own = self.own_counts()
-        chart = charts.bars(f"{t('monthly_node')} {year.year}", year.months(), series)
+        chart = charts.bars(f"{t('monthly_node')} {year.year} ({unit})", year.months(), series)
         for s in chart["series"]:
             s.update(type="line", label={"show": False})
         return {"rows": rows, "own": own, "period_label": t.period(period),

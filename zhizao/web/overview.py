@@ -24,6 +24,7 @@ from zhizao.web.i18n import Translator, signed
 
 OUTPUT = "nev_output"
 INTERVAL_INDICATORS = ("excavator_output", "vehicle_output", "units_completed")
+TABLE_KPIS = ("cost_per_unit", "efficiency", "energy_utilisation", "oee", "development_days")
 # Readers' units on chart axes: (divisor, label) per unit and language.
 SCALES = {
     ("vehicles", "zh"): (1e4, "万辆"), ("vehicles", "en"): (1, "vehicles"),
@@ -65,6 +66,10 @@ def scaled(values: list[Any], unit: str, lang: str) -> tuple[list[float | None],
     return [None if v is None else round(float(v) / divisor, 2) for v in values], label
 
 
+def plain(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.2f}"
+
+
 def name_of(subject: Subject | None, t: Translator) -> str:
     return "—" if subject is None else t.pick(subject.en, subject.zh)
 
@@ -102,7 +107,27 @@ class Overview:
 
     def build(self) -> dict[str, Any]:
         projects = self.project_service.projects()
-        return {"cards": self.cards(), "charts": self.charts(projects)}
+        self.summary = self.stats.kpi_summary()
+        return {"cards": self.cards(), "charts": self.charts(projects),
+                "kpi_columns": [self.t.pick(KPIS[k].en, KPIS[k].zh) for k in TABLE_KPIS],
+                "kpi_rows": self.kpi_rows()}  # fmt: skip
+
+    def kpi_rows(self) -> list[dict[str, Any]]:
+        """Each transformed enterprise's headline KPIs before → after its transformation."""
+        subjects = self.stats.subjects()
+        rows = []
+        for sid, done in sorted(self.summary["subjects"].items()):
+            by_kpi = {r["kpi"]: r for r in done["kpis"]}
+            cells = []
+            for k in TABLE_KPIS:
+                r = by_kpi.get(k)
+                if r is None:
+                    cells.append("—")
+                    continue
+                cells.append(f"{plain(r['before'])} → {plain(r['after'])} ({signed(r['change'])})")
+            rows.append({"name": name_of(subjects.get(sid), self.t),
+                         "on": done["transformation"]["on"], "cells": cells})  # fmt: skip
+        return rows
 
     # --- cards ----------------------------------------------------------------------
 
@@ -132,7 +157,7 @@ class Overview:
 
     def kpi_card(self) -> dict[str, Any]:
         t = self.t
-        summary = self.stats.kpi_summary()
+        summary = self.summary
         average: dict[str, float] = summary["average"]
         lines = [f"{t.pick(KPIS[k].en, KPIS[k].zh)} {signed(v)}" for k, v in average.items()
                  if k in ("cost_per_unit", "efficiency", "energy_utilisation",
@@ -232,7 +257,7 @@ class Overview:
 
     def kpi_chart(self) -> dict[str, Any]:
         t = self.t
-        average = self.stats.kpi_summary()["average"]
+        average = self.summary["average"]
         names = [t.pick(KPIS[k].en, KPIS[k].zh) for k in average]
         return charts.bars(t("kpi_chart") + " (%)", names,
                            {t("change"): list(average.values())}, horizontal=True)  # fmt: skip
