@@ -47,6 +47,7 @@ def now_text() -> str:
 class ProjectService:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._all: tuple[int, list[Project]] | None = None  # (evidence version, projects)
 
     # --- reading ------------------------------------------------------------------------
 
@@ -57,7 +58,16 @@ class ProjectService:
         return project_from_json(body)
 
     def projects(self, signing_event: str | None = None) -> list[Project]:
-        return [project_from_json(b) for b in self.store.project_bodies(signing_event)]
+        """Every project (of one signing event), in id order. Parsed once per evidence-log
+        version: every project write is logged, in any worker, so a longer log means a
+        change. The objects are shared between callers: read them, never change them."""
+        version = self.version()
+        if self._all is None or self._all[0] != version:
+            self._all = (version, [project_from_json(b) for b in self.store.project_bodies()])
+        return [p for p in self._all[1] if signing_event in (None, p.signing_event)]
+
+    def signing_events(self) -> list[dict[str, Any]]:
+        return self.store.signing_events()
 
     def signing_event(self, event_id: str) -> dict[str, Any]:
         event = self.store.signing_event(event_id)
@@ -350,6 +360,7 @@ class ProjectService:
         event = self.signing_event(event_id)
         rows, total = [], Decimal(0)
         by_cluster: dict[str, Decimal] = defaultdict(Decimal)
+        signatures = self.store.signature_counts()
         for p in self.projects(event_id):
             signed = p.stage.rank >= Stage.SIGNED.rank
             if signed:
@@ -357,7 +368,7 @@ class ProjectService:
                 by_cluster[p.cluster] += p.amount
             rows.append({"id": p.id, "name": p.name, "investor": p.investor,
                          "amountYi": yi(p.amount), "cluster": p.cluster, "signed": signed,
-                         "signatures": len(self.store.signatures_of(p.id))})  # fmt: skip
+                         "signatures": signatures.get(p.id, 0)})  # fmt: skip
         return {
             "event": event, "projects": rows, "signedCount": sum(r["signed"] for r in rows),
             "signedAmountYi": yi(total),

@@ -141,3 +141,12 @@ def test_overview_tables_each_transformed_enterprise_before_and_after(site):
     assert "Transformed on" in page
     # Changan's development cycle, the articles' "shortened by 30 percent"
     assert re.search(r"Changan[^|]*? 2021-12-01 .*?600\.00 → 420\.00 \(−30\.0%\)", page)
+
+
+def test_lookup_lists_events_with_bare_terms_and_their_location(site):
+    lot = site.zone.recall_lot
+    vehicle = site.get("/recall.csv", params={"items": lot}).text.splitlines()[1].split(",")[0]
+    page = site.get("/lookup", params={"id": vehicle, "lang": "en"}).text
+    events = text_of(page[page.index('id="events"') :])
+    assert " commissioning " in events and "urn:epc:id:sgln:" in events
+    assert "{'id'" not in page and "{&#39;id&#39;" not in page

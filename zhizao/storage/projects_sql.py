@@ -197,6 +197,11 @@ class ProjectsSql:
         )  # fmt: skip
         return bool(cur.rowcount)
 
+    def signature_counts(self) -> dict[str, int]:
+        """project → number of signatures, for every project that has one."""
+        rows = self.reader().execute("SELECT project, count(*) FROM signatures GROUP BY project")
+        return {project: int(n) for project, n in rows.fetchall()}
+
     def signatures_of(self, project: str, conn: Any = None) -> list[dict[str, str]]:
         rows = (conn or self.reader()).execute(
             self.q(

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from zhizao.errors import IdentifierError, NotInGenealogy
+from zhizao.events.vocab import canonical_term
 from zhizao.identifiers.handle import parse_handle
 from zhizao.identifiers.registry import ReadRequest
 from zhizao.node import Node
@@ -14,21 +15,20 @@ from zhizao.stats.period import Period
 from zhizao.trace_service import TraceService
 from zhizao.web import charts
 from zhizao.web.i18n import Translator
-from zhizao.web.overview import scaled, signed_projects, zone_context
+from zhizao.web.overview import ZoneContext, scaled, signed_projects
 
 OUTPUT_INDICATORS = ("nev_output", "excavator_output", "vehicle_output", "units_completed")
 ROLE_ORDER = {"automaker": 0, "machinery": 1, "supplier": 2}
-EVENT_COLUMNS = ("type", "eventTime", "action", "bizStep", "disposition", "bizLocation")
 
 
-def short(uri: Any) -> str:
-    """A vocabulary URI or compact term as its last word (the table's column is narrow)."""
-    text = "" if uri is None else str(uri)
-    return (
-        text.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
-        if text.startswith(("http", "gs1:", "cbv:"))
-        else text
-    )
+def event_row(e: dict[str, Any]) -> dict[str, Any]:
+    """An event as the lookup's table shows it: standard terms as their bare words."""
+    where = e.get("bizLocation") or e.get("readPoint") or {}
+    return {
+        "id": e.get("eventID"), "type": e.get("type"), "eventTime": e.get("eventTime"),
+        "action": e.get("action"), "where": where.get("id"),
+        **{f: canonical_term(f, e[f]) if e.get(f) else None for f in ("bizStep", "disposition")},
+    }  # fmt: skip
 
 
 class Drill:
@@ -37,9 +37,9 @@ class Drill:
 
     # --- enterprises ----------------------------------------------------------------
 
-    def enterprises(self, period: Period, role: str | None) -> dict[str, Any]:
+    def enterprises(self, period: Period, role: str | None, ctx: ZoneContext | None
+                    ) -> dict[str, Any]:  # fmt: skip
         stats, t = self.node.stats, self.t
-        ctx = zone_context(stats)
         rows = []
         for s in stats.subjects().values():
             if s.kind != "enterprise" or (role and s.role != role):
@@ -65,16 +65,17 @@ class Drill:
 
     def projects(self, event: str | None) -> dict[str, Any]:
         service, t = self.node.projects, self.t
-        events = self.node.store.signing_events()
-        chosen = service.projects(event) if event else service.projects()
+        chosen = service.projects(event)
+        signatures = self.node.store.signature_counts()
         rows = [{"id": p.id, "name": p.name, "investor": p.investor,
                  "amount": t.quantity(p.amount, "yuan"), "cluster": p.cluster,
                  "stage": t.stage(p.stage.value), "event": p.signing_event,
-                 "signatures": len(self.node.store.signatures_of(p.id))}
+                 "signatures": signatures.get(p.id, 0)}
                 for p in sorted(chosen, key=lambda p: (p.signing_event or "", p.id))]  # fmt: skip
         report = service.verify()
         total = sum(p.amount for p in signed_projects(chosen))
-        return {"rows": rows, "events": events, "event": event, "verify": report.to_json(),
+        return {"rows": rows, "events": service.signing_events(), "event": event,
+                "verify": report.to_json(),
                 "signed_total": t.quantity(total, "yuan")}  # fmt: skip
 
     def project(self, project_id: str) -> dict[str, Any]:
@@ -102,11 +103,7 @@ class Drill:
         except IdentifierError as exc:
             out["record_error"] = str(exc)
         page = self.node.events.query({"MATCH_anyEPC": text, "orderBy": "eventTime"}, 100, None)
-        events = []
-        for body in page.bodies:
-            e = json.loads(body)
-            events.append({k: short(e.get(k)) if k != "eventTime" else e.get(k)
-                           for k in EVENT_COLUMNS} | {"id": e.get("eventID")})  # fmt: skip
+        events = [event_row(json.loads(body)) for body in page.bodies]
         out["events"], out["more_events"] = events, page.next_token is not None
         try:
             inside = self.trace.inside(text)
@@ -146,8 +143,7 @@ class Drill:
         for s in chart["series"]:
             s.update(type="line", label={"show": False})
         return {"rows": rows, "own": own, "period_label": t.period(period),
-                "period": str(period), "charts": {"monthly": chart},
-                "zone": zone_context(stats)}  # fmt: skip
+                "period": str(period), "charts": {"monthly": chart}}  # fmt: skip
 
     def own_counts(self) -> list[dict[str, Any]]:
         """What this node counted itself, per prefix and month (its daily counters)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,9 @@ from zhizao.web.i18n import Translator, signed
 
 OUTPUT = "nev_output"
 INTERVAL_INDICATORS = ("excavator_output", "vehicle_output", "units_completed")
-TABLE_KPIS = ("cost_per_unit", "efficiency", "energy_utilisation", "oee", "development_days")
+# The articles' KPIs (the card's mean changes), and the table's, which adds OEE.
+HEADLINE_KPIS = ("cost_per_unit", "efficiency", "energy_utilisation", "development_days")
+TABLE_KPIS = (*HEADLINE_KPIS[:3], "oee", HEADLINE_KPIS[3])
 # Readers' units on chart axes: (divisor, label) per unit and language.
 SCALES = {
     ("vehicles", "zh"): (1e4, "万辆"), ("vehicles", "en"): (1, "vehicles"),
@@ -51,12 +54,12 @@ def zone_context(stats: StatsService) -> ZoneContext | None:
     return ZoneContext(zone, city, top)
 
 
-def default_period(stats: StatsService, zone: Subject) -> Period:
+def default_period(stats: StatsService, zone: Subject | None) -> Period:
     """January to the latest month the zone's output is known (the whole year once December
-    is in), as the zone's monthly bulletins are headed."""
-    months = sorted(stats.series(OUTPUT, zone.id))
+    is in), as the zone's monthly bulletins are headed; this year when nothing is known."""
+    months = sorted(stats.series(OUTPUT, zone.id)) if zone else []
     if not months:
-        return Period.parse("2023")
+        return Period(date.today().year, 1, 12, "year")
     year, last = int(months[-1][:4]), int(months[-1][5:])
     return Period(year, 1, 12, "year") if last == 12 else Period(year, 1, last, "cumulative")
 
@@ -160,8 +163,7 @@ class Overview:
         summary = self.summary
         average: dict[str, float] = summary["average"]
         lines = [f"{t.pick(KPIS[k].en, KPIS[k].zh)} {signed(v)}" for k, v in average.items()
-                 if k in ("cost_per_unit", "efficiency", "energy_utilisation",
-                          "development_days")]  # fmt: skip
+                 if k in HEADLINE_KPIS]  # fmt: skip
         return {"title": t("kpi_card"), "value": t("kpi_value", n=len(summary["subjects"])),
                 "period": t("kpi_note"), "lines": lines, "base": "", "statement": "",
                 "indicator": "kpi"}  # fmt: skip
@@ -226,8 +228,8 @@ class Overview:
             if p.signing_event:
                 by_expo[p.signing_event].append(p)
         expos = sorted(by_expo)
-        names = [f"{self.project_service.signing_event(e)['year']} ({len(by_expo[e])})"
-                 for e in expos]  # fmt: skip
+        years = {e["id"]: e["year"] for e in self.project_service.signing_events()}
+        names = [f"{years.get(e, e)} ({len(by_expo[e])})" for e in expos]
         amounts, unit = scaled([sum(p.amount for p in by_expo[e]) for e in expos], "yuan", lang)
         by_cluster: dict[str, Decimal] = defaultdict(Decimal)
         for p in done:

@@ -27,7 +27,7 @@ from zhizao.trace_service import TraceService, recall_csv
 from zhizao.web import assets
 from zhizao.web.drill import Drill
 from zhizao.web.i18n import LANGS, Translator, signed
-from zhizao.web.overview import Overview, default_period, zone_context
+from zhizao.web.overview import Overview, ZoneContext, default_period, zone_context
 
 HERE = Path(__file__).resolve().parent
 Page = Callable[[Request], Awaitable[Response]]
@@ -96,9 +96,11 @@ class Dashboard:
 
         return endpoint
 
-    def _period(self, request: Request, fallback: Period) -> Period:
+    def _period(self, request: Request, ctx: ZoneContext | None) -> Period:
         text = request.query_params.get("period")
-        return Period.parse(text) if text else fallback
+        if text:
+            return Period.parse(text)
+        return default_period(self.node.stats, ctx.zone if ctx else None)
 
     # --- pages ----------------------------------------------------------------------
 
@@ -106,7 +108,7 @@ class Dashboard:
         ctx = zone_context(self.node.stats)
         if ctx is None:
             return {"no_zone": True, "cards": [], "charts": {}, "periods": []}
-        period = self._period(request, default_period(self.node.stats, ctx.zone))
+        period = self._period(request, ctx)
         built = Overview(self.node.stats, self.node.projects, t, ctx, period).build()
         return {**built, "period": str(period), "period_label": t.period(period),
                 "periods": self.period_choices(period, t), "zone": ctx.zone}  # fmt: skip
@@ -124,10 +126,8 @@ class Dashboard:
 
     def enterprises(self, request: Request, t: Translator) -> dict[str, Any]:
         ctx = zone_context(self.node.stats)
-        fallback = default_period(self.node.stats, ctx.zone) if ctx else Period.parse("2023")
-        period = self._period(request, fallback)
         role = request.query_params.get("role") or None
-        return Drill(self.node, self.trace, t).enterprises(period, role)
+        return Drill(self.node, self.trace, t).enterprises(self._period(request, ctx), role, ctx)
 
     def projects(self, request: Request, t: Translator) -> dict[str, Any]:
         return Drill(self.node, self.trace, t).projects(request.query_params.get("event"))
@@ -161,6 +161,5 @@ class Dashboard:
         return Response(recall_csv(rows), media_type="text/csv; charset=utf-8", headers=attachment)
 
     def nodes(self, request: Request, t: Translator) -> dict[str, Any]:
-        ctx = zone_context(self.node.stats)
-        fallback = default_period(self.node.stats, ctx.zone) if ctx else Period.parse("2023")
-        return Drill(self.node, self.trace, t).nodes(self._period(request, fallback))
+        period = self._period(request, zone_context(self.node.stats))
+        return Drill(self.node, self.trace, t).nodes(period)
