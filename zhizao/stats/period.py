@@ -74,13 +74,19 @@ class Period:
             return f"{self.year}-H{1 if self.first == 1 else 2}"
         return str(self.year)
 
-    def label(self) -> str:
-        """How a report heads the column: 'Jan–Jun 2023', 'Jun 2023', 'H1 2023', '2023'."""
+    def label(self, lang: str = "en") -> str:
+        """How a report heads the column: 'Jan–Jun 2023', 'Jun 2023', 'H1 2023', '2023';
+        in Chinese (`lang="zh"`) '2023年1–6月', '2023年6月', '2023年上半年', '2023年'."""
+        y, first, last, zh = self.year, self.first, self.last, lang == "zh"
         names = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
         if self.kind == "month":
-            return f"{names[self.first - 1]} {self.year}"
+            return f"{y}年{first}月" if zh else f"{names[first - 1]} {y}"
         if self.kind == "cumulative":
-            return f"Jan–{names[self.last - 1]} {self.year}"
+            return f"{y}年1–{last}月" if zh else f"Jan–{names[last - 1]} {y}"
         if self.kind == "half":
-            return f"H{1 if self.first == 1 else 2} {self.year}"
-        return str(self.year)
+            return (
+                f"{y}年{'上' if first == 1 else '下'}半年"
+                if zh
+                else f"H{1 if first == 1 else 2} {y}"
+            )
+        return f"{y}年" if zh else str(y)

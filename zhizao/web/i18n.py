@@ -127,15 +127,7 @@ class Translator:
         return pair[self._i]
 
     def period(self, period: Period) -> str:
-        if self.lang == "en":
-            return period.label()
-        if period.kind == "month":
-            return f"{period.year}年{period.first}月"
-        if period.kind == "cumulative":
-            return f"{period.year}年1–{period.last}月"
-        if period.kind == "half":
-            return f"{period.year}年{'上' if period.first == 1 else '下'}半年"
-        return f"{period.year}年"
+        return period.label(self.lang)
 
     def quantity(self, value: float | int | Decimal | None, unit: str) -> str:
         """A value in the units its readers use: 11.3万辆 / 113,000 vehicles, 411.5亿元."""
