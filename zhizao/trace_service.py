@@ -12,7 +12,7 @@ from zhizao.events.ids import canonical_id
 from zhizao.events.record import parse_time, utc_text
 from zhizao.storage import Store
 from zhizao.trace.genealogy import micros
-from zhizao.trace.walks import Tree, inside, where_used
+from zhizao.trace.walks import inside, where_used
 
 RECALL_COLUMNS = ("item", "contains", "path", "last_location", "owning_party", "last_event_time")
 
@@ -30,23 +30,20 @@ class TraceService:
         self.store = store
 
     def _node(self, item: str) -> int:
+        return self._found(item)[0]
+
+    def _found(self, item: str) -> tuple[int, str]:
         found = self.store.node_of(canonical_id(item))
         if found is None:
             raise NotInGenealogy(f"{item} appears in no genealogy event", field="id")
-        return found[0]
+        return found
 
     def inside(self, item: str, at: str | None = None) -> dict[str, Any]:
-        tree = inside(self._node(item), self.store.step, _at(at))
-        nodes = tree.distinct()
-        labels = self.store.labels(nodes)
-
-        def render(t: Tree) -> dict[str, Any]:
-            out: dict[str, Any] = {"id": labels[t.node]}
-            if t.children:
-                out["contains"] = sorted((render(c) for c in t.children), key=lambda x: x["id"])
-            return out
-
-        return {"at": at or "now", "count": len(nodes) - 1, "tree": render(tree)}
+        root, label = self._found(item)
+        edges, labels = self.store.subtree(root, _at(at))
+        labels[root] = label
+        tree, count = inside(root, edges, labels)
+        return {"at": at or "now", "count": count, "tree": tree}
 
     def where_used(self, items: list[str], scope: str = "current") -> dict[str, Any]:
         if scope not in ("current", "ever"):

@@ -136,3 +136,27 @@ def test_error_declaration_retracts_an_association(database_url):
     load(node, [correction])
     assert flatten(trace.inside(vin)["tree"]) == {vin: []}
     node.close()
+
+
+def test_a_cycle_in_bad_data_ends_both_walks(database_url):
+    """A contains B and B contains A (two wrong scans): the answers end and name each once."""
+
+    def packing(parent, child, minute):
+        return {
+            "type": "AggregationEvent", "action": "ADD", "parentID": f"hdl:88.118.8160/{parent}",
+            "childEPCs": [f"hdl:88.118.8160/{child}"], "bizStep": "packing",
+            "eventTime": f"2024-03-01T08:{minute:02d}:00Z", "eventTimeZoneOffset": "+00:00",
+        }  # fmt: skip
+
+    node = Node(Settings(database_url=database_url))
+    load(node, [packing("A", "B", 1), packing("B", "C", 2), packing("C", "A", 3)])
+    trace = TraceService(node.store)
+    tree = trace.inside("hdl:88.118.8160/A")
+    a, b, c = (f"hdl:88.118.8160/{x}" for x in "ABC")
+    # A is shown again under C, but not expanded again
+    assert tree["tree"] == {"id": a, "contains": [{"id": b, "contains": [{"id": c,
+                            "contains": [{"id": a}]}]}]}  # fmt: skip
+    assert tree["count"] == 2
+    # every item has a parent, so none is finished: nothing is "used in"
+    assert trace.where_used(["hdl:88.118.8160/B"], "ever")["count"] == 0
+    node.close()

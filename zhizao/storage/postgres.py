@@ -21,6 +21,7 @@ EVENTS_LOCK = 0x7A68_6576
 class PostgresStore(SqlStore):
     backend = "postgres"
     placeholder = "%s"
+    recursive_walks = True
 
     def __init__(self, url: str) -> None:
         self.url = url

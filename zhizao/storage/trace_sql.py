@@ -180,6 +180,46 @@ class TraceSql:
         sql = "SELECT node, label FROM trace_nodes WHERE node IN ({marks})"
         return {r[0]: r[1] for r in select_in(self.reader(), self.placeholder, sql, list(nodes))}
 
+    # SQLite answers in-process, where a query per level (IN list, covering index) is cheaper
+    # than a recursive CTE's de-duplicating queue; on PostgreSQL each level would be a round
+    # trip, so there the whole walk is one recursive query.
+    recursive_walks = False
+
+    def subtree(self, root: int, at: int) -> tuple[list[tuple[int, int]], dict[int, str]]:
+        """Every (parent, child) edge below `root` valid at `at`, and the children's labels.
+
+        Each item is walked from once, so a lot shared by many cells costs one step and a
+        cycle in bad data ends.
+        """
+        p = self.placeholder
+        valid = f"e.valid_to > {p} AND e.valid_from <= {p}"
+        if self.recursive_walks:
+            # UNION (not UNION ALL) keeps each edge once: the same end for shared items and cycles
+            sql = (
+                "WITH RECURSIVE down(parent, child) AS ("
+                f"SELECT e.parent, e.child FROM trace_edges e WHERE e.parent = {p} AND {valid} "
+                "UNION SELECT e.parent, e.child FROM trace_edges e JOIN down d "
+                f"ON e.parent = d.child WHERE {valid}) "
+                "SELECT d.parent, d.child, n.label FROM down d "
+                "JOIN trace_nodes n ON n.node = d.child"
+            )
+            rows = list(self.reader().execute(sql, (root, at, at, at, at)))
+        else:
+            sql = (
+                "SELECT e.parent, e.child, n.label FROM trace_edges e JOIN trace_nodes n "
+                f"ON n.node = e.child WHERE e.parent IN ({{marks}}) AND {valid}"
+            )
+            rows, level, seen = [], [root], {root}
+            while level:
+                found = list(select_in(self.reader(), p, sql, level, at, at))
+                rows += found
+                level = []
+                for _, child, _ in found:
+                    if child not in seen:
+                        seen.add(child)
+                        level.append(child)
+        return [(r[0], r[1]) for r in rows], {r[1]: r[2] for r in rows}
+
     def step(self, nodes: Sequence[int], *, down: bool, at: int | None) -> list[tuple[int, int]]:
         """(from, to) pairs one level down (children) or up (parents), valid at `at`."""
         src, dst = ("parent", "child") if down else ("child", "parent")

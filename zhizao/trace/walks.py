@@ -1,49 +1,56 @@
 """Walks over the genealogy: the tree inside an item, the finished items that use it.
 
-Pure: `step(nodes, down=…, at=…)` is the storage's one-level lookup, returning (from, to)
-pairs. Each level is one lookup for all the items found at the level before it.
+Pure: `inside` shapes the edges the storage found below an item (`Store.subtree`) into a
+tree; `where_used` walks up with `step(nodes, down=…, at=…)`, the storage's one-level lookup of
+(from, to) pairs, one lookup per level for all the items found at the level before it, so that
+each item remembers the path that reached it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any
 
 Step = Callable[..., list[tuple[int, int]]]
 MAX_DEPTH = 32  # genealogies are shallow; a deeper chain means a cycle in bad data
 
-
-@dataclass
-class Tree:
-    node: int
-    children: list[Tree] = field(default_factory=list)
-
-    def distinct(self) -> set[int]:
-        out, stack = set(), [self]
-        while stack:
-            tree = stack.pop()
-            out.add(tree.node)
-            stack.extend(tree.children)
-        return out
+_BY_ID = itemgetter("id")
 
 
-def inside(root: int, step: Step, at: int | None) -> Tree:
-    """Everything inside `root` at time `at` (None: at any time)."""
-    tree = Tree(root)
-    level = {root: tree}
+def inside(
+    root: int, edges: Sequence[tuple[int, int]], labels: dict[int, str]
+) -> tuple[dict[str, Any], int]:
+    """The tree below `root`, as `{"id", "contains": [...]}` sorted by id, and its item count.
+
+    `edges` are the (parent, child) edges reachable from `root`. Breadth first, so each item
+    sits at its shallowest place; a shared item (a lot) is shown under every parent but
+    expanded once, and a cycle in bad data ends. Built straight into the answer's shape: this
+    is on the path of every `inside` call.
+    """
+    children: dict[int, list[int]] = {}
+    for parent, child in edges:
+        children.setdefault(parent, []).append(child)
+    top: dict[str, Any] = {"id": labels[root]}
+    level = [(root, top)]
     seen = {root}
-    for _ in range(MAX_DEPTH):
-        if not level:
-            break
-        found: dict[int, Tree] = {}
-        for parent, child in step(list(level), down=True, at=at):
-            node = Tree(child)
-            level[parent].children.append(node)
-            if child not in seen:  # a shared item (a lot) is shown everywhere, expanded once
-                seen.add(child)
-                found[child] = node
+    while level:
+        found = []
+        for node, out in level:
+            below = children.get(node)
+            if not below:
+                continue
+            contains = []
+            for child in below:
+                entry = {"id": labels[child]}
+                contains.append(entry)
+                if child not in seen:
+                    seen.add(child)
+                    found.append((child, entry))
+            contains.sort(key=_BY_ID)
+            out["contains"] = contains
         level = found
-    return tree
+    return top, len(seen) - 1
 
 
 def where_used(starts: Sequence[int], step: Step, at: int | None) -> dict[int, list[int]]:
