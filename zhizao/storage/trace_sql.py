@@ -24,21 +24,22 @@ class TraceSql:
 
     # --- writing ------------------------------------------------------------------------
 
-    def node_ids(self, conn: Any, labels: dict[str, str]) -> dict[str, int]:
-        """name → node id, creating the missing nodes (`labels`: name → original form)."""
+    def node_ids(self, conn: Any, labels: dict[str, str]) -> tuple[dict[str, int], set[int]]:
+        """name → node id, creating the missing nodes (`labels`: name → original form); and
+        the ids created now, which no earlier event can have linked."""
         names = list(labels)
         found = self._lookup_nodes(conn, names)
         missing = [(n, labels[n]) for n in names if n not in found]
-        if missing:
-            many(
-                conn,
-                self.q(
-                    "INSERT INTO trace_nodes (name, label) VALUES (?, ?) ON CONFLICT DO NOTHING"
-                ),
-                missing,
-            )
-            found.update(self._lookup_nodes(conn, [n for n, _ in missing]))
-        return found
+        if not missing:
+            return found, set()
+        many(
+            conn,
+            self.q("INSERT INTO trace_nodes (name, label) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+            missing,
+        )
+        created = self._lookup_nodes(conn, [n for n, _ in missing])
+        found.update(created)
+        return found, set(created.values())
 
     def _lookup_nodes(self, conn: Any, names: Sequence[str]) -> dict[str, int]:
         sql = "SELECT name, node FROM trace_nodes WHERE name IN ({marks})"
@@ -63,7 +64,7 @@ class TraceSql:
             for use in record.ids:
                 labels.setdefault(use.canonical, use.original)
         names = {x for link in links for x in (link.parent, link.child) if x is not None}
-        ids = self.node_ids(conn, {n: labels.get(n, n) for n in names})
+        ids, new = self.node_ids(conn, {n: labels.get(n, n) for n in names})
         rows = [
             (k.seq, k.kind, ids[k.parent], ids[k.child] if k.child else None, k.at) for k in links
         ]
@@ -72,7 +73,7 @@ class TraceSql:
         for seq in retracted:
             touched |= self._retract(conn, seq)
         touched |= self._children_ever(conn, [r[2] for r in rows if r[1] == "delete_all"])
-        self._recompute(conn, touched, rows, min(seqs) if seqs else 0)
+        self._recompute(conn, touched, rows, min(seqs) if seqs else 0, new)
         made = [(r[2], r[3], r[4], FOREVER, r[0]) for r in rows if r[1] == "made"]
         many(conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), made)
         for group in groups:
@@ -95,17 +96,23 @@ class TraceSql:
         return {r[0] for r in select_in(conn, self.placeholder, sql, parents)}
 
     def _recompute(
-        self, conn: Any, children: set[int], batch: list[tuple[Any, ...]], first_seq: int
+        self,
+        conn: Any,
+        children: set[int],
+        batch: list[tuple[Any, ...]],
+        first_seq: int,
+        new: set[int],
     ) -> None:
         """Replace the containment edges of `children` with those all their links give now.
 
-        The batch's links (`seq >= first_seq`) are in hand; only older ones are read, and only
-        children that had such links can have edges to replace.
+        The batch's links (`seq >= first_seq`) are in hand; only older ones are read, only for
+        items that existed before the batch (`new` ones have none), and only children that had
+        such links can have edges to replace.
         """
         if not children:
             return
         p = self.placeholder
-        ordered = sorted(children)
+        ordered = sorted(children - new)
         own: dict[int, list[Link]] = {}
         older = select_in(
             conn, p,
@@ -116,7 +123,7 @@ class TraceSql:
         for seq, kind, parent, child, at in [*older, *batch]:
             if kind in ("add", "delete") and child in children:
                 own.setdefault(child, []).append(Link(kind, str(parent), str(child), at, seq))
-        parents = sorted({int(k.parent) for links in own.values() for k in links})
+        parents = sorted({int(k.parent) for links in own.values() for k in links} - new)
         emptied: dict[str, list[Link]] = {}
         older = select_in(
             conn, p,
