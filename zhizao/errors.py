@@ -65,6 +65,30 @@ class PrefixNotHomed(IdentifierError):
     """This node is not responsible for the handle's prefix."""
 
 
+class PrefixReferral(PrefixNotHomed):
+    """Not homed here, but this node knows which site serves the prefix (Handle RC 303).
+
+    `values_json` is the JSON array of the site values to refer the client to; `urls` are the
+    base URLs those sites offer, in order of preference.
+    """
+
+    def __init__(
+        self, message: str, values_json: str, urls: Sequence[str], *, referral_handle: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.values_json = values_json
+        self.urls = list(urls)
+        self.referral_handle = referral_handle
+
+
+class UpstreamUnavailable(IdentifierError):
+    """A recursive resolution could not reach the responsible node, and nothing is cached."""
+
+
+class ReferralLoop(IdentifierError):
+    """Referrals went round in a circle or past the hop limit (Handle RC 6)."""
+
+
 class AuthenticationNeeded(IdentifierError):
     """The operation needs an authenticated identity and none was given."""
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import logging
 import time
 
+from zhizao.errors import ConfigurationError
 from zhizao.event_service import EventService
+from zhizao.federation.resolver import RecursiveResolver
 from zhizao.identifiers.registry import Registry
 from zhizao.identifiers.resolution import Next, default_chain
 from zhizao.identifiers.sessions import Sessions
@@ -53,13 +55,20 @@ class Node:
         self.registry = Registry(self.store, self.store, homed=self.homed)
         self.sessions = Sessions(self.store, self.store)
         self.counter = ResolutionCounter()
-        self.resolve: Next = default_chain(self.registry, self.counter)
+        self.resolve: Next = default_chain(
+            self.registry, self.counter, settings.homed_cache_seconds
+        )
+        self.resolver = RecursiveResolver(
+            settings.root_url, negative_ttl=settings.negative_ttl_seconds
+        )
         self.events = EventService(self.store, settings)
         self.projects = ProjectService(self.store)
         self.stats = StatsService(self.store, self.projects)
 
     def home(self, prefix: str) -> bool:
         """Home a prefix here; this worker answers for it at once, the others within the TTL."""
+        if self.settings.role == "recursive":
+            raise ConfigurationError("A recursive resolver homes no prefixes (ZHIZAO_ROLE)")
         added = self.store.home(prefix)
         self.homed.invalidate()
         return added

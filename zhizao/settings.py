@@ -9,6 +9,7 @@ from typing import Any
 from zhizao.errors import ConfigurationError
 
 DEFAULT_DATABASE_URL = "sqlite:///./zhizao.db"
+ROLES = ("top-level", "secondary", "enterprise", "recursive")
 
 
 def _flag(value: str | None) -> bool:
@@ -29,6 +30,17 @@ class Settings:
     # EPCIS capture limits (advertised in GS1-EPCIS-Capture-Limit / -File-Size-Limit).
     epcis_capture_limit: int = 100_000
     epcis_capture_bytes: int = 256 * 1024 * 1024
+    # Federation: this node's place in the hierarchy, and the top-level node that recursive
+    # resolution of names it neither homes nor has delegated starts from.
+    role: str = "enterprise"
+    root_url: str | None = None
+    negative_ttl_seconds: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ConfigurationError(
+                f"ZHIZAO_ROLE must be one of {', '.join(ROLES)}: {self.role!r}"
+            )
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -45,6 +57,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             max_body_bytes=int(env.get("ZHIZAO_MAX_BODY_BYTES", str(10 * 1024 * 1024))),
             epcis_capture_limit=int(env.get("ZHIZAO_EPCIS_CAPTURE_LIMIT", "100000")),
             epcis_capture_bytes=int(env.get("ZHIZAO_EPCIS_CAPTURE_BYTES", str(256 << 20))),
+            role=env.get("ZHIZAO_ROLE") or "enterprise",
+            root_url=env.get("ZHIZAO_ROOT_URL") or None,
+            negative_ttl_seconds=float(env.get("ZHIZAO_NEGATIVE_TTL_SECONDS", "30")),
         )
     except ValueError as exc:
         raise ConfigurationError(f"Bad ZHIZAO_* setting: {exc}") from exc
@@ -60,4 +75,7 @@ def export_settings(settings: Settings) -> dict[str, str]:
         "ZHIZAO_MAX_BODY_BYTES": str(settings.max_body_bytes),
         "ZHIZAO_EPCIS_CAPTURE_LIMIT": str(settings.epcis_capture_limit),
         "ZHIZAO_EPCIS_CAPTURE_BYTES": str(settings.epcis_capture_bytes),
+        "ZHIZAO_ROLE": settings.role,
+        "ZHIZAO_ROOT_URL": settings.root_url or "",
+        "ZHIZAO_NEGATIVE_TTL_SECONDS": str(settings.negative_ttl_seconds),
     }

@@ -20,9 +20,10 @@ from zhizao.api import handle_protocol as hp
 from zhizao.api import handles, hrls, prefixes, sessions
 from zhizao.api.epcis import build_epcis_app
 from zhizao.api.epcis.query import query_document
+from zhizao.api.recursion import STALE_WARNING, resolution_body, resolve_elsewhere
 from zhizao.api.rsgi import call_asgi
 from zhizao.api.v1 import build_v1_app
-from zhizao.errors import ZhizaoError
+from zhizao.errors import PrefixNotHomed, ZhizaoError
 from zhizao.identifiers.handle import parse_handle
 from zhizao.identifiers.registry import ReadRequest
 from zhizao.node import Node
@@ -64,6 +65,8 @@ def build_starlette(node: Node) -> Starlette:
         Route("/api/prefixes", prefixes.unhome_endpoint, methods=["DELETE"]),
         Route("/api/prefixes/{prefix:path}", prefixes.unhome_endpoint, methods=["DELETE"]),
         Route("/api/site", prefixes.site_endpoint, methods=["GET"]),
+        Route("/api/delegations", prefixes.delegations_endpoint, methods=["GET"]),
+        Route("/api/delegations", prefixes.delegate_endpoint, methods=["POST"]),
         Route("/api/sessions", sessions.open_session, methods=["POST"]),
         Route("/api/sessions/this", sessions.authenticate_session, methods=["PUT", "POST"]),
         Route("/api/sessions/this", sessions.session_status, methods=["GET"]),
@@ -116,14 +119,11 @@ class NodeApp:
                 scope["method"], scope["path"], scope["query_string"], authorized
             )
             if text is not None:
-                status, body = self.answer(text)
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": status,
-                        "headers": [_JSON_HEADER, (b"content-length", str(len(body)).encode())],
-                    }
-                )
+                status, body, stale = await self.answer(text)
+                headers = [_JSON_HEADER, (b"content-length", str(len(body)).encode())]
+                if stale:
+                    headers.append((STALE_WARNING[0].encode(), STALE_WARNING[1].encode()))
+                await send({"type": "http.response.start", "status": status, "headers": headers})
                 await send({"type": "http.response.body", "body": body})
                 return
         elif scope["type"] == "lifespan":
@@ -139,8 +139,9 @@ class NodeApp:
         authorized = scope.headers.get("authorization") is not None
         text = plain_resolution(scope.method, scope.path, scope.query_string, authorized)
         if text is not None:
-            status, body = self.answer(text)
-            proto.response_bytes(status, _RSGI_HEADERS, body)
+            status, body, stale = await self.answer(text)
+            headers = [*_RSGI_HEADERS, STALE_WARNING] if stale else _RSGI_HEADERS
+            proto.response_bytes(status, headers, body)
             return
         await call_asgi(self.app, scope, proto)
 
@@ -154,18 +155,22 @@ class NodeApp:
             self._flusher.cancel()
         log.info("shutdown: flushed %d resolution counts", self.node.flush_counts())
 
-    def answer(self, text: str) -> tuple[int, bytes]:
-        """(status, body) for an anonymous, unfiltered resolution of `text`."""
+    async def answer(self, text: str) -> tuple[int, bytes, bool]:
+        """(status, body, stale?) for an anonymous, unfiltered resolution of `text`."""
         try:
-            answer = self.node.resolve(ReadRequest(parse_handle(text)))
-            return 200, hp.resolution_body(text, answer.values_json).encode()
+            req = ReadRequest(parse_handle(text))
+            try:
+                values_json, stale = self.node.resolve(req).values_json, False
+            except PrefixNotHomed as exc:
+                values_json, stale = await resolve_elsewhere(self.node, req, exc)
+            return 200, resolution_body(text, values_json, stale).encode(), stale
         except ZhizaoError as exc:
             body = hp.dumps(hp.error_body(exc, text)).encode()
-            return hp.status_for(hp.response_code(exc), resolution=True), body
+            return hp.status_for(hp.response_code(exc), resolution=True), body, False
         except Exception:  # e.g. the database is gone: still a Handle answer, in JSON
             log.exception("resolution of %r failed", text)
             failure = {"responseCode": hp.ERROR, "handle": text, "message": "Server error"}
-            return 500, hp.dumps(failure).encode()
+            return 500, hp.dumps(failure).encode(), False
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

@@ -12,6 +12,7 @@ from zhizao import errors as e
 
 SUCCESS = 1
 ERROR = 2
+SERVER_TOO_BUSY = 3
 PROTOCOL_ERROR = 4
 OPERATION_NOT_SUPPORTED = 5
 HANDLE_NOT_FOUND = 100
@@ -20,7 +21,9 @@ INVALID_HANDLE = 102
 VALUES_NOT_FOUND = 200
 VALUE_ALREADY_EXISTS = 201
 INVALID_VALUE = 202
+RECURSION_COUNT_TOO_HIGH = 6
 SERVER_NOT_RESP = 301
+PREFIX_REFERRAL = 303
 INVALID_ADMIN = 400
 INSUFFICIENT_PERMISSIONS = 401
 AUTHENTICATION_NEEDED = 402
@@ -35,7 +38,10 @@ RESPONSE_CODES: dict[type[e.ZhizaoError], int] = {
     e.ValuesNotFound: VALUES_NOT_FOUND,
     e.ValueAlreadyExists: VALUE_ALREADY_EXISTS,
     e.InvalidValue: INVALID_VALUE,
+    e.PrefixReferral: PREFIX_REFERRAL,
     e.PrefixNotHomed: SERVER_NOT_RESP,
+    e.UpstreamUnavailable: SERVER_TOO_BUSY,
+    e.ReferralLoop: RECURSION_COUNT_TOO_HIGH,
     e.InvalidAdmin: INVALID_ADMIN,
     e.InsufficientPermissions: INSUFFICIENT_PERMISSIONS,
     e.AuthenticationNeeded: AUTHENTICATION_NEEDED,
@@ -45,7 +51,8 @@ RESPONSE_CODES: dict[type[e.ZhizaoError], int] = {
 # [HS] BaseHandleRequestProcessingServlet.statusCodeFromResponse
 HTTP_STATUS: dict[int, int] = {
     SUCCESS: 200,
-    3: 503,
+    SERVER_TOO_BUSY: 503,  # also: a recursive resolver could not reach the responsible node
+    RECURSION_COUNT_TOO_HIGH: 508,
     7: 503,
     PROTOCOL_ERROR: 400,
     OPERATION_NOT_SUPPORTED: 501,
@@ -112,6 +119,9 @@ def error_body(exc: e.ZhizaoError, handle: str | None) -> dict[str, Any]:
         body["handle"] = handle
     if isinstance(exc, e.ValuesNotFound):
         body["values"] = []
+    if isinstance(exc, e.PrefixReferral):
+        body["referralHandle"] = exc.referral_handle
+        body["values"] = json.loads(exc.values_json)
     body["message"] = exc.message
     return body
 

@@ -13,11 +13,13 @@ from starlette.responses import Response
 from zhizao.api import handle_protocol as hp
 from zhizao.api.body import read_limited
 from zhizao.api.credentials import Caller, caller_of
+from zhizao.api.recursion import STALE_WARNING, resolution_body, resolve_elsewhere
 from zhizao.errors import (
     AuthenticationFailed,
     AuthenticationNeeded,
     InvalidHandle,
     MalformedRequest,
+    PrefixNotHomed,
     ZhizaoError,
 )
 from zhizao.identifiers.bulk import item_from_json
@@ -156,17 +158,26 @@ async def get_handle(request: Request, node: Node, caller: Caller) -> Response:
         caller.identity,
         None if public_only is None else flag(request, "publicOnly"),
     )
-    resolution = (
-        await run_in_threadpool(node.resolve, req) if caller.identity else node.resolve(req)
-    )
-    body = hp.resolution_body(text, resolution.values_json)
+    try:
+        resolution = (
+            await run_in_threadpool(node.resolve, req) if caller.identity else node.resolve(req)
+        )
+        values_json, stale = resolution.values_json, False
+    except PrefixNotHomed as exc:
+        if not flag(request, "recursive", default=True):
+            raise
+        fresh = flag(request, "auth")
+        values_json, stale = await resolve_elsewhere(node, req, exc, fresh=fresh)
+    body = resolution_body(text, values_json, stale)
+    headers = dict([STALE_WARNING]) if stale else None
     if flag(request, "pretty") or request.query_params.get("callback"):
         return hp.json_response(
             json.loads(body),
             pretty=flag(request, "pretty"),
             callback=request.query_params.get("callback"),
+            headers=headers,
         )
-    return Response(body, 200, media_type=hp.JSON_TYPE)
+    return Response(body, 200, headers, media_type=hp.JSON_TYPE)
 
 
 async def list_handles(request: Request, node: Node, caller: Caller) -> Response:

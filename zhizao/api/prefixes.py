@@ -10,7 +10,8 @@ from zhizao import __version__
 from zhizao.api import handle_protocol as hp
 from zhizao.api.credentials import Caller
 from zhizao.api.handles import endpoint, flag
-from zhizao.errors import InvalidHandle
+from zhizao.errors import InvalidHandle, MalformedRequest
+from zhizao.federation.delegation import delegate, delegations
 from zhizao.identifiers.handle import check_prefix
 from zhizao.node import Node
 
@@ -43,6 +44,25 @@ async def unhome_prefix(request: Request, node: Node, caller: Caller) -> Respons
     node.registry.require_server_admin(caller.identity, f"unhome prefix {prefix}")
     await run_in_threadpool(node.unhome, prefix)
     return hp.json_response({"responseCode": hp.SUCCESS, "prefix": prefix})
+
+
+async def list_delegations(request: Request, node: Node, caller: Caller) -> Response:
+    found = await run_in_threadpool(delegations, node)
+    body = {"responseCode": hp.SUCCESS, "delegations": [{"prefix": d.prefix, "urls": d.urls}
+                                                        for d in found]}  # fmt: skip
+    return hp.json_response(body, pretty=flag(request, "pretty"))
+
+
+async def add_delegation(request: Request, node: Node, caller: Caller) -> Response:
+    """`POST /api/delegations?prefix=88.118&to=URL`: point a derived prefix at its node."""
+    prefix = _prefix_param(request)
+    url = request.query_params.get("to")
+    if not url:
+        raise MalformedRequest("Missing to parameter (the child node's URL)", field="to")
+    done = await run_in_threadpool(delegate, node, prefix, url, caller.identity)
+    return hp.json_response(
+        {"responseCode": hp.SUCCESS, "handle": f"0.NA/{done.prefix}", "urls": done.urls}
+    )
 
 
 async def site(request: Request, node: Node, caller: Caller) -> Response:
@@ -78,6 +98,8 @@ async def site(request: Request, node: Node, caller: Caller) -> Response:
 
 
 list_endpoint = endpoint(list_prefixes)
+delegations_endpoint = endpoint(list_delegations)
+delegate_endpoint = endpoint(add_delegation)
 home_endpoint = endpoint(home_prefix)
 unhome_endpoint = endpoint(unhome_prefix)
 site_endpoint = endpoint(site)

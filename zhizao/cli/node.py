@@ -9,7 +9,7 @@ import click
 
 from zhizao.cli.context import database_option, open_node, settings_from
 from zhizao.provision import EXAMPLE_HANDLES, load_example
-from zhizao.settings import export_settings
+from zhizao.settings import ROLES, export_settings
 
 
 @click.command()
@@ -75,6 +75,16 @@ def _try_line(base: str, node_handles: list[str]) -> str:
 )
 @click.option("--access-log/--no-access-log", default=False, show_default=True)
 @click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    help="This node's place in the federation (default: $ZHIZAO_ROLE or enterprise).",
+)
+@click.option(
+    "--root",
+    metavar="URL",
+    help="The top-level node recursive resolution starts from (default: $ZHIZAO_ROOT_URL).",
+)
+@click.option(
     "--insecure-loopback-auth",
     is_flag=True,
     help="Development only: accept credentials over plain HTTP from loopback clients.",
@@ -88,6 +98,8 @@ def serve(
     tls_cert: Path | None,
     tls_key: Path | None,
     access_log: bool,
+    role: str | None,
+    root: str | None,
     insecure_loopback_auth: bool,
 ) -> None:
     """Serve the node's HTTP API (Handle.Net-compatible JSON REST API at /api)."""
@@ -99,6 +111,7 @@ def serve(
     settings = settings_from(ctx)
     if insecure_loopback_auth:
         settings = settings.with_overrides(insecure_loopback_auth=True)
+    settings = settings.with_overrides(role=role, root_url=root)
     with open_node(ctx) as node:  # fail here, in one line, if the database is unusable
         sample: list[str] = []
         for p in node.store.homed_prefixes():  # the first prefix holding identifiers
@@ -109,7 +122,11 @@ def serve(
     os.environ.update(export_settings(settings))
     scheme = "https" if tls_cert else "http"
     base = f"{scheme}://{host}:{port}"
-    click.echo(f"zhizao serving {settings.database_url} on {base} ({workers} worker(s))")
+    click.echo(
+        f"zhizao {settings.role} node serving {settings.database_url} on {base} "
+        f"({workers} worker(s))"
+        + (f", resolving from {settings.root_url}" if settings.root_url else "")
+    )
     click.echo(_try_line(base, first) + (" -k" if tls_cert and first else ""))
     click.echo(f"dashboard: {base}/")
     Granian(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from zhizao.identifiers.admin import AdminRecord
 from zhizao.identifiers.handle import Handle
@@ -96,18 +97,15 @@ def load_values(values_json: str) -> tuple[HandleValue, ...]:
 def select_values(
     values: Sequence[HandleValue], indexes: Sequence[int], types: Sequence[str]
 ) -> list[HandleValue]:
-    """Handle.Net's filter: a value is kept if its index OR its type is asked for.
-
-    A type ending in `.` matches its subtypes (`HS_SITE.` matches `HS_SITE.PREFIX`).
-    """
+    """Handle.Net's filter: a value is kept if its index OR its type is asked for."""
     if not indexes and not types:
         return list(values)
-    wanted_idx = set(indexes)
+    return [v for v in values if wanted(v.index, v.type, indexes, types)]
 
-    def type_matches(vtype: str) -> bool:
-        for t in types:
-            if t == vtype or (t.endswith(".") and vtype.startswith(t)):
-                return True
-        return False
 
-    return [v for v in values if v.index in wanted_idx or type_matches(v.type)]
+def wanted(index: Any, vtype: str, indexes: Sequence[int], types: Sequence[str]) -> bool:
+    """Does the filter ask for this value? A type ending in `.` matches its subtypes
+    (`HS_SITE.` matches `HS_SITE.PREFIX`)."""
+    if index in indexes:
+        return True
+    return any(t == vtype or (t.endswith(".") and vtype.startswith(t)) for t in types)

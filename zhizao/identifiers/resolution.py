@@ -1,8 +1,7 @@
 """Resolution as an ordered chain of small steps (CoreDNS's plugin chain).
 
 Each step gets the request and `next`, the rest of the chain; it answers, raises a domain error,
-or passes on. The chain a node runs is declared in one place: `default_chain`. Later steps
-(cache, referral to other nodes) slot in there.
+or passes on. The chain a node runs is declared in one place: `default_chain`.
 """
 
 from __future__ import annotations
@@ -11,9 +10,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from zhizao.errors import HandleNotFound, ValuesNotFound
+from zhizao.errors import HandleNotFound, PrefixNotHomed, PrefixReferral, ValuesNotFound
+from zhizao.identifiers.handle import Handle
 from zhizao.identifiers.record import dump_values
+from zhizao.identifiers.referral import referral_for
 from zhizao.identifiers.registry import ReadRequest, Registry
+from zhizao.identifiers.values import HandleValue
 from zhizao.identifiers.volume import ResolutionCounter
 
 
@@ -38,14 +40,47 @@ def build_chain(steps: Sequence[Step]) -> Next:
     return nxt
 
 
-def homing(registry: Registry) -> Step:
-    """Answer 'not here' for prefixes this node does not home."""
+def homing(registry: Registry, memo_seconds: float = 1.0) -> Step:
+    """Pass on what this node homes; refer elsewhere what it has delegated; else 'not here'.
+
+    A prefix handle this node could hold but does not (`0.NA/88.118.8160` on the node that
+    delegated `88.118`) is referred too, as the Global Handle Registry does. Referral answers
+    are remembered for `memo_seconds`: a resolver asks the same few prefixes over and over.
+    """
+    memo: dict[str, tuple[float, PrefixNotHomed]] = {}
+
+    def refer(handle: Handle) -> PrefixNotHomed:
+        now = time.monotonic()
+        known = memo.get(handle.served_prefix)
+        if known is None or known[0] < now:
+            if len(memo) > 10_000:
+                memo.clear()
+            known = (now + memo_seconds, referral_for(handle, _values_of(registry)))
+            memo[handle.served_prefix] = known
+        return known[1]
 
     def step(req: ReadRequest, nxt: Next) -> Resolution:
-        registry.check_served(req.handle)
-        return nxt(req)
+        if not registry.is_served(req.handle):
+            raise refer(req.handle)
+        if not req.handle.is_prefix_handle:
+            return nxt(req)
+        try:
+            return nxt(req)
+        except HandleNotFound:
+            answer = refer(req.handle)
+            if isinstance(answer, PrefixReferral):
+                raise answer from None
+            raise
 
     return step
+
+
+def _values_of(registry: Registry) -> Callable[[str], Sequence[HandleValue] | None]:
+    def load(key: str) -> Sequence[HandleValue] | None:
+        record = registry.handles.get(key)
+        return None if record is None else record.values
+
+    return load
 
 
 def counting(counter: ResolutionCounter) -> Step:
@@ -81,5 +116,12 @@ def local_store(registry: Registry) -> Step:
     return step
 
 
-def default_chain(registry: Registry, counter: ResolutionCounter) -> Next:
-    return build_chain([homing(registry), counting(counter), local_store(registry)])
+def default_chain(
+    registry: Registry, counter: ResolutionCounter, memo_seconds: float = 1.0
+) -> Next:
+    """What a node does with a read: its own records, or a referral to the node that has them.
+
+    Following referrals (recursion) is async network work, done at the edge by
+    `federation.RecursiveResolver` when this chain refers or says 'not here'.
+    """
+    return build_chain([homing(registry, memo_seconds), counting(counter), local_store(registry)])

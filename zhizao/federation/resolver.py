@@ -1,0 +1,166 @@
+"""A caching recursive resolver: follows prefix referrals down to the node that has the handle.
+
+It starts where it is told (a referral this node holds) or at the configured top-level node,
+asks each node non-recursively (`recursive=false`, as DNS clears RD towards authorities), and
+follows 302/303 referrals until a node answers. Answers are cached for their values' TTL
+(capped at two days), negative answers briefly; `fresh` (the API's `auth=true`) skips the
+cache. Concurrent misses for one handle make one upstream request. When no node can be
+reached, a stale copy is served if one is kept, else UpstreamUnavailable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from zhizao.errors import PrefixNotHomed, ReferralLoop, UpstreamUnavailable
+from zhizao.federation.cache import MAX_TTL, Answer, AnswerCache
+from zhizao.identifiers.handle import Handle
+from zhizao.identifiers.referral import site_urls
+from zhizao.identifiers.values import DEFAULT_TTL
+
+FOUND, VALUES_NOT_FOUND, HANDLE_NOT_FOUND, NOT_HERE = 1, 200, 100, 301
+REFERRALS = (302, 303)
+
+
+def ttl_of(values: list[Any]) -> float:
+    """The shortest relative TTL among the values (absolute TTLs count as the default)."""
+    ttls = [v.get("ttl") for v in values if isinstance(v, dict)]
+    seconds = [t if isinstance(t, int) and not isinstance(t, bool) else DEFAULT_TTL for t in ttls]
+    return float(min([*seconds, MAX_TTL]))
+
+
+class RecursiveResolver:
+    def __init__(
+        self,
+        root: str | None,
+        *,
+        max_hops: int = 8,
+        negative_ttl: float = 30.0,
+        timeout: float = 2.0,
+        cache: AnswerCache | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.root = root.rstrip("/") if root else None
+        self.max_hops = max_hops
+        self.negative_ttl = negative_ttl
+        self.cache = cache or AnswerCache()
+        self.counts = {"hits": 0, "misses": 0, "coalesced": 0, "upstream": 0, "stale": 0}
+        self._timeout = timeout
+        self._transport = transport
+        self._clock = clock
+        self._inflight: dict[str, asyncio.Future[Answer]] = {}
+        self._client: httpx.AsyncClient | None = None
+        self._client_loop: asyncio.AbstractEventLoop | None = None
+
+    async def resolve(self, handle: Handle, start: list[str], *, fresh: bool = False) -> Answer:
+        """The answer for `handle`, starting at `start` (a referral's sites) or the root."""
+        if not fresh:
+            cached = self.cache.fresh(handle.key, self._clock())
+            if cached is not None:
+                self.counts["hits"] += 1
+                return cached
+        pending = self._inflight.get(handle.key)
+        if pending is not None:
+            self.counts["coalesced"] += 1
+            return await asyncio.shield(pending)
+        urls = start or ([self.root] if self.root else [])
+        if not urls:
+            raise PrefixNotHomed("That prefix doesn't live here")
+        self.counts["misses"] += 1
+        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(lambda f: f.cancelled() or f.exception())  # retrieved
+        self._inflight[handle.key] = future
+        try:
+            answer = await self._walk(handle, urls)
+            self.cache.put(handle.key, answer)
+        except UpstreamUnavailable as exc:
+            stale = self.cache.stale(handle.key, self._clock())
+            if stale is None:
+                future.set_exception(exc)
+                raise
+            self.counts["stale"] += 1
+            answer = stale
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
+        finally:
+            del self._inflight[handle.key]
+        future.set_result(answer)
+        return answer
+
+    async def _walk(self, handle: Handle, urls: list[str]) -> Answer:
+        seen: set[str] = set()
+        for _ in range(self.max_hops):
+            if seen.intersection(urls):
+                raise ReferralLoop(f"Referrals for {handle.text} came back to {urls[0]}")
+            seen.update(urls)
+            body = await self._ask(handle, urls)
+            rc = body.get("responseCode")
+            now = self._clock()
+            if rc == FOUND and isinstance(body.get("values"), list):
+                values = body["values"]
+                return Answer(
+                    FOUND, json.dumps(values, ensure_ascii=False), "", now + ttl_of(values)
+                )
+            if rc in REFERRALS:
+                urls = [
+                    u
+                    for v in body.get("values") or ()
+                    if isinstance(v, dict) and isinstance(v.get("data"), dict)
+                    for u in site_urls(v["data"].get("value"))
+                ]
+                if not urls:
+                    raise UpstreamUnavailable(f"A referral for {handle.text} named no usable site")
+                continue
+            if rc in (VALUES_NOT_FOUND, HANDLE_NOT_FOUND, NOT_HERE):
+                message = str(body.get("message") or "")
+                return Answer(rc, "[]", message, now + self.negative_ttl)
+            raise UpstreamUnavailable(f"{urls[0]} answered responseCode {rc}")
+        raise ReferralLoop(f"More than {self.max_hops} referrals for {handle.text}")
+
+    async def _ask(self, handle: Handle, urls: list[str]) -> dict[str, Any]:
+        """The first usable answer among a site's servers; UpstreamUnavailable if none."""
+        client = self._http()
+        path = "/api/handles/" + quote(handle.text, safe="/")
+        failures = []
+        for url in urls:
+            self.counts["upstream"] += 1
+            try:
+                response = await client.get(url + path, params={"recursive": "false"})
+                if response.status_code >= 500:
+                    raise httpx.HTTPStatusError("server error", request=response.request,
+                                                response=response)  # fmt: skip
+                body = response.json()
+                if isinstance(body, dict):
+                    return body
+                failures.append(f"{url}: not a Handle answer")
+            except (httpx.HTTPError, ValueError) as exc:
+                failures.append(f"{url}: {type(exc).__name__}")
+        raise UpstreamUnavailable(
+            f"No answer for {handle.text} from the responsible node ({'; '.join(failures)})"
+        )
+
+    def _http(self) -> httpx.AsyncClient:
+        # One pooled client per event loop (a test client may run the app on its own loop).
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._client_loop is not loop:
+            self._client = httpx.AsyncClient(
+                timeout=self._timeout,
+                transport=self._transport,
+                limits=httpx.Limits(max_keepalive_connections=64, keepalive_expiry=30.0),
+            )
+            self._client_loop = loop
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
