@@ -35,6 +35,8 @@ class Settings:
     role: str = "enterprise"
     root_url: str | None = None
     negative_ttl_seconds: float = 30.0
+    # Seconds between collections of resolution counts from the nodes delegated to.
+    collect_seconds: float = 300.0
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -60,6 +62,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
             role=env.get("ZHIZAO_ROLE") or "enterprise",
             root_url=env.get("ZHIZAO_ROOT_URL") or None,
             negative_ttl_seconds=float(env.get("ZHIZAO_NEGATIVE_TTL_SECONDS", "30")),
+            collect_seconds=float(env.get("ZHIZAO_COLLECT_SECONDS", "300")),
         )
     except ValueError as exc:
         raise ConfigurationError(f"Bad ZHIZAO_* setting: {exc}") from exc
@@ -78,4 +81,5 @@ def export_settings(settings: Settings) -> dict[str, str]:
         "ZHIZAO_ROLE": settings.role,
         "ZHIZAO_ROOT_URL": settings.root_url or "",
         "ZHIZAO_NEGATIVE_TTL_SECONDS": str(settings.negative_ttl_seconds),
+        "ZHIZAO_COLLECT_SECONDS": str(settings.collect_seconds),
     }

@@ -70,7 +70,12 @@ class FedNode:
             args += ["--root", root.url]
         self.proc = subprocess.Popen(
             zhizao_cmd(*args),
-            env={**os.environ, "ZHIZAO_HOMED_CACHE_SECONDS": "0"},
+            env={
+                **os.environ,
+                "ZHIZAO_HOMED_CACHE_SECONDS": "0",
+                "ZHIZAO_COUNTS_FLUSH_SECONDS": "0.2",
+                "ZHIZAO_COLLECT_SECONDS": "0.5",
+            },
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
@@ -85,7 +90,7 @@ class FedNode:
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=20)
+            self.proc.wait(timeout=60)
 
 
 @pytest.fixture
@@ -184,3 +189,24 @@ def test_a_dead_secondary_fails_its_subtree_cleanly_and_comes_back(federation):
     sec_a.start(federation["top"])
     r = get(resolver, "88.118.8160/CELL-LATER")
     assert r.status_code == 200 and "stale" not in r.json()
+
+
+def test_resolution_counts_roll_up_to_the_top_level_node(federation):
+    for _ in range(3):
+        assert get(federation["ent-1"], "88.118.8160/CELL-1").status_code == 200
+    for _ in range(2):
+        assert get(federation["ent-2"], "88.200.1/PACK-9").status_code == 200
+    month = time.strftime("%Y-%m", time.gmtime())
+    deadline = time.monotonic() + 20
+    while True:  # flushed every 0.2 s, collected every 0.5 s, at each level
+        r = requests.get(f"{federation['top'].url}/v1/federation/volume?by=child", timeout=10)
+        children = r.json()["children"]
+        if children.get("88.118", {}).get(month) == 3 and children.get("88.200", {}).get(month):
+            break
+        assert time.monotonic() < deadline, r.text
+        time.sleep(0.2)
+    assert children["88.200"][month] == 2
+    assert r.json()["total"][month] >= 5
+    # the secondary node's own view: its enterprise's counts, under the enterprise's prefix
+    counts = requests.get(f"{federation['sec-a'].url}/v1/federation/volume", timeout=10).json()
+    assert {row[0] for row in counts["counts"]} == {"88.118.8160"}

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from typing import Any
 
 from starlette.applications import Starlette
@@ -24,6 +25,7 @@ from zhizao.api.recursion import STALE_WARNING, resolution_body, resolve_elsewhe
 from zhizao.api.rsgi import call_asgi
 from zhizao.api.v1 import build_v1_app
 from zhizao.errors import PrefixNotHomed, ZhizaoError
+from zhizao.federation.volume import collect
 from zhizao.identifiers.handle import parse_handle
 from zhizao.identifiers.registry import ReadRequest
 from zhizao.node import Node
@@ -108,9 +110,20 @@ class NodeApp:
         self.deliverer = Deliverer(node, query_document)
 
     def start_background(self) -> None:
-        """Webhook delivery, and the capture jobs a previous process acknowledged but left."""
+        """Webhook delivery, the capture jobs a previous process acknowledged but left, and
+        collecting resolution counts from the nodes this one delegated to."""
         self.deliverer.start()
         threading.Thread(target=self.node.events.resume_pending, daemon=True).start()
+        threading.Thread(target=self._collect_periodically, daemon=True).start()
+
+    def _collect_periodically(self) -> None:
+        # Every worker collects; a report replaces the last one, so the repeats are harmless.
+        while True:
+            try:
+                collect(self.node)
+            except Exception:  # the store closed under us (shutdown), or a bug: log, go on
+                log.exception("collecting resolution counts failed")
+            time.sleep(self.node.settings.collect_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -48,6 +48,11 @@ SCHEMAS: dict[str, Any] = {
 # (method, path) → (summary, request body schema or media type, needs a token)
 OPERATIONS: dict[tuple[str, str], tuple[str, Any, bool]] = {
     ("GET", "/signing-events"): ("List signing events (expos, cloud signings)", None, False),
+    ("GET", "/federation/volume"): (
+        "Daily resolution counts of this node and its subtree (?by=child: monthly per child)",
+        None,
+        False,
+    ),
     ("POST", "/signing-events"): ("Create a signing event", "SigningEventInput", True),
     ("GET", "/signing-events/{id}"): ("One signing event", None, False),
     ("GET", "/signing-events/{id}/board"): ("Ceremony board: signed so far, totals", None, False),

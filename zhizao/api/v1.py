@@ -9,14 +9,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from zhizao.api import ceremony, openapi, projects, stats, trace
+from zhizao.api import ceremony, federation, openapi, projects, stats, trace
 from zhizao.api.problems import HANDLERS
 from zhizao.node import Node
 from zhizao.trace_service import TraceService
 
 
 def build_v1_app(node: Node) -> Starlette:
-    routes: list[Route] = [*trace.ROUTES, *projects.ROUTES, *ceremony.ROUTES, *stats.ROUTES]
+    routes: list[Route] = [
+        *trace.ROUTES,
+        *projects.ROUTES,
+        *ceremony.ROUTES,
+        *stats.ROUTES,
+        *federation.ROUTES,
+    ]
     spec_text: list[str] = []
 
     async def spec(request: Request) -> Response:
@@ -26,6 +32,7 @@ def build_v1_app(node: Node) -> Starlette:
 
     routes.append(Route("/openapi.json", spec, methods=["GET"]))
     app = Starlette(routes=routes, exception_handlers=HANDLERS)
+    app.state.node = node
     app.state.trace = TraceService(node.store)
     app.state.projects = node.projects
     app.state.stats = node.stats

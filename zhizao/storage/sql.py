@@ -294,6 +294,23 @@ class SqlStore(EventsSql, TraceSql, ProjectsSql, StatsSql):
         for p, d, n in self.reader().execute(self.q(sql), params).fetchall():
             yield p, d, int(n)
 
+    def replace_federated_counts(self, via: str, rows: list[tuple[str, str, int]]) -> None:
+        """What a child node (delegated `via`) reported: its totals replace the last report."""
+        with self.transaction() as conn:
+            conn.execute(self.q("DELETE FROM federated_counts WHERE via = ?"), (via,))
+            conn_exec_many(
+                conn,
+                self.q(
+                    "INSERT INTO federated_counts (via, prefix, day, count) VALUES (?, ?, ?, ?)"
+                ),
+                [(via, p, d, n) for p, d, n in rows],
+            )
+
+    def federated_counts(self) -> list[tuple[str, str, str, int]]:
+        """(via, prefix, day, count) of every child report held."""
+        sql = "SELECT via, prefix, day, count FROM federated_counts ORDER BY via, prefix, day"
+        return [(v, p, d, int(n)) for v, p, d, n in self.reader().execute(sql).fetchall()]
+
     # SessionRepository
 
     def put_session(self, session: Session) -> None:
