@@ -16,13 +16,20 @@ def prefix() -> None:
     """Prefixes this node homes."""
 
 
-def _read_secret(secret_file: Path | None) -> str:
+secret_file_option = click.option(
+    "--secret-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the admin's secret from this file (default: prompt).",
+)
+
+
+def _read_secret(secret_file: Path | None, *, confirm: bool = True) -> str:
     if secret_file is not None:
         secret = secret_file.read_text(encoding="utf-8").strip()
         if not secret:
             raise click.UsageError(f"{secret_file} is empty")
         return secret
-    return str(click.prompt("Admin secret", hide_input=True, confirmation_prompt=True))
+    return str(click.prompt("Admin secret", hide_input=True, confirmation_prompt=confirm))
 
 
 @prefix.command("create")
@@ -34,11 +41,7 @@ def _read_secret(secret_file: Path | None) -> str:
     metavar="INDEX:HANDLE",
     help="The administrator identity, e.g. 300:88.118.8160/ADMIN.",
 )
-@click.option(
-    "--secret-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Read the admin's secret from this file (default: prompt).",
-)
+@secret_file_option
 @click.option(
     "--server-admin",
     is_flag=True,
@@ -75,11 +78,7 @@ def list_prefixes(ctx: click.Context) -> None:
     metavar="INDEX:HANDLE",
     help="An administrator of the parent prefix with the add-derived-prefix permission.",
 )
-@click.option(
-    "--secret-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Read the admin's secret from this file (default: prompt).",
-)
+@secret_file_option
 @click.pass_context
 def delegate_prefix(
     ctx: click.Context, prefix_name: str, url: str, admin: str, secret_file: Path | None
