@@ -30,8 +30,9 @@ def delegate(node: Node, prefix: str, url: str, identity: AdminRef | None) -> De
     canonical = delegated_prefix(prefix)
     handle = prefix_handle(canonical)
     admin = identity or AdminRef(handle.text, 100)
-    node.registry.create(handle, delegation_values(url, admin), identity, overwrite=True)
-    return Delegation(canonical, site_urls(delegation_values(url, admin)[0].data.value))
+    values = delegation_values(url, admin)
+    node.registry.create(handle, values, identity, overwrite=True)
+    return Delegation(canonical, site_urls(values[0].data.value))
 
 
 def delegations(node: Node) -> list[Delegation]:
