@@ -13,6 +13,7 @@ from zhizao.api.handles import endpoint, flag
 from zhizao.errors import InvalidHandle, MalformedRequest
 from zhizao.federation.delegation import delegate, delegations
 from zhizao.identifiers.handle import check_prefix
+from zhizao.identifiers.referral import site_data
 from zhizao.node import Node
 
 
@@ -69,31 +70,11 @@ async def site(request: Request, node: Node, caller: Caller) -> Response:
     """This node as an HS_SITE value, so a parent node can point referrals at it."""
     secure = request.url.scheme == "https"
     port = request.url.port or (443 if secure else 80)
-    body = {
-        "responseCode": hp.SUCCESS,
-        "site": {
-            "version": 1,
-            "protocolVersion": "2.10",
-            "serialNumber": 1,
-            "primarySite": True,
-            "multiPrimary": False,
-            "attributes": [{"name": "desc", "value": f"zhizao {__version__} identifier node"}],
-            "servers": [
-                {
-                    "serverId": 1,
-                    "address": request.url.hostname or "127.0.0.1",
-                    "interfaces": [
-                        {
-                            "query": True,
-                            "admin": True,
-                            "protocol": "HTTPS" if secure else "HTTP",
-                            "port": port,
-                        }
-                    ],
-                }
-            ],
-        },
-    }
+    host = request.url.hostname or "127.0.0.1"
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address
+    data = site_data(f"{request.url.scheme}://{host}:{port}")
+    data["attributes"] = [{"name": "desc", "value": f"zhizao {__version__} identifier node"}]
+    body = {"responseCode": hp.SUCCESS, "site": data}
     return hp.json_response(body, pretty=flag(request, "pretty"))
 
 

@@ -23,8 +23,6 @@ async def resolve_elsewhere(
 ) -> tuple[str, bool]:
     """(values JSON as the request filters them, stale?) from the node responsible."""
     start = referral.urls if isinstance(referral, PrefixReferral) else []
-    if not start and node.resolver.root is None:
-        raise referral  # nothing to follow: the referral (303) or 'not here' (301) itself
     answer = await node.resolver.resolve(req.handle, start, fresh=fresh)
     if answer.rc == NOT_HERE:
         raise PrefixNotHomed(answer.message or "No node serves that prefix")

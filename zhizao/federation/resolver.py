@@ -72,7 +72,7 @@ class RecursiveResolver:
             self.counts["coalesced"] += 1
             return await asyncio.shield(pending)
         urls = start or ([self.root] if self.root else [])
-        if not urls:
+        if not urls:  # no delegation here and no top-level node to ask: 'not here' (301)
             raise PrefixNotHomed("That prefix doesn't live here")
         self.counts["misses"] += 1
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
