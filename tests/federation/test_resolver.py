@@ -110,3 +110,47 @@ def test_upstream_down_serves_stale_else_fails_clearly():
     assert answer.stale and answer.rc == 1
     with pytest.raises(UpstreamUnavailable, match="88.118.8160/OTHER"):
         asyncio.run(r.resolve(parse_handle("88.118.8160/OTHER"), []))
+
+
+def named_referral(port, prefix, kind="HS_SITE.PREFIX", ttl=86400):
+    body = referral_to(port)
+    body["referralHandle"] = f"0.NA/{prefix}"
+    body["values"][0]["type"] = kind
+    body["values"][0]["ttl"] = ttl
+    return body
+
+
+def test_referrals_are_remembered_so_a_warm_resolver_asks_the_responsible_node():
+    now = [0.0]
+    nodes = Nodes(
+        {1: named_referral(2, "88"), 2: named_referral(3, "88.118.8160", "HS_SITE", 60),
+         3: found()}
+    )  # fmt: skip
+    r = resolver(nodes, clock=lambda: now[0])
+    asyncio.run(r.resolve(H, []))
+    assert nodes.asked == [1, 2, 3]
+    asyncio.run(r.resolve(parse_handle("88.118.8160/CELL-2"), []))
+    assert nodes.asked == [1, 2, 3, 3]  # straight to the node serving 88.118.8160
+    # another prefix under 88 starts at the node that knows 88's derived prefixes
+    asyncio.run(r.resolve(parse_handle("88.200/x"), []))
+    assert nodes.asked[4:] == [2, 3]
+    now[0] = 61  # the HS_SITE of 88.118.8160 expired: ask 88's derived-prefix site again
+    asyncio.run(r.resolve(parse_handle("88.118.8160/CELL-3"), []))
+    assert nodes.asked[6:] == [2, 3]
+
+
+def test_a_learnt_site_that_is_down_or_moved_is_forgotten_and_the_walk_restarts_at_the_top():
+    nodes = Nodes({1: referral_to(2), 2: named_referral(3, "88.118.8160", "HS_SITE"), 3: found()})
+    r = resolver(nodes)
+    asyncio.run(r.resolve(H, []))
+    nodes.answers[3] = None  # the enterprise node is down...
+    nodes.answers[2] = named_referral(4, "88.118.8160", "HS_SITE")  # ...and moved to port 4
+    nodes.answers[4] = found()
+    answer = asyncio.run(r.resolve(parse_handle("88.118.8160/CELL-2"), []))
+    assert answer.rc == 1 and nodes.asked[3:] == [3, 1, 2, 4]
+    # a site that answers 'not here' (the prefix left it) is forgotten the same way
+    nodes.answers[4] = {"responseCode": 301}
+    nodes.answers[2] = named_referral(3, "88.118.8160", "HS_SITE")
+    nodes.answers[3] = found()
+    answer = asyncio.run(r.resolve(parse_handle("88.118.8160/CELL-3"), []))
+    assert answer.rc == 1 and nodes.asked[7:] == [4, 1, 2, 3]

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from zhizao.identifiers.handle import parent_prefixes
+from zhizao.identifiers.referral import HS_SITE, HS_SITE_PREFIX
+
 MAX_TTL = 2 * 86400.0  # the Handle System's cap on what a cache may keep
 
 
@@ -51,3 +54,39 @@ class AnswerCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class ReferralCache:
+    """Where prefixes live, learnt from referrals, so a warm resolver skips the upper levels.
+
+    A referral's HS_SITE names the node serving one prefix; its HS_SITE.PREFIX names the node
+    that knows the prefixes derived from it (DNS keeps NS records the same way). Entries live
+    for the site values' TTL.
+    """
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._sites: OrderedDict[tuple[str, str], tuple[list[str], float]] = OrderedDict()
+        self._max = max_entries
+
+    def learn(self, prefix: str, kind: str, urls: list[str], expires: float) -> None:
+        key = (kind, prefix)
+        self._sites[key] = (urls, expires)
+        self._sites.move_to_end(key)
+        while len(self._sites) > self._max:
+            self._sites.popitem(last=False)
+
+    def nearest(self, prefix: str, now: float) -> tuple[list[str], list[tuple[str, str]]]:
+        """The nearest known site for `prefix` and the entries that led there (to forget them)."""
+        candidates = [(HS_SITE, prefix)] + [(HS_SITE_PREFIX, p) for p in parent_prefixes(prefix)]
+        for key in candidates:
+            entry = self._sites.get(key)
+            if entry is not None and entry[1] > now:
+                return entry[0], [key]
+        return [], []
+
+    def forget(self, keys: list[tuple[str, str]]) -> None:
+        for key in keys:
+            self._sites.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._sites)

@@ -3,9 +3,11 @@
 It starts where it is told (a referral this node holds) or at the configured top-level node,
 asks each node non-recursively (`recursive=false`, as DNS clears RD towards authorities), and
 follows 302/303 referrals until a node answers. Answers are cached for their values' TTL
-(capped at two days), negative answers briefly; `fresh` (the API's `auth=true`) skips the
-cache. Concurrent misses for one handle make one upstream request. When no node can be
-reached, a stale copy is served if one is kept, else UpstreamUnavailable.
+(capped at two days), negative answers briefly; `fresh` (the API's `auth=true`) skips that
+cache. The sites referrals name are remembered too, so a warm resolver asks the responsible
+node directly and the top-level node sees one request per prefix per TTL, not one per name.
+Concurrent misses for one handle make one upstream request. When no node can be reached, a
+stale copy is served if one is kept, else UpstreamUnavailable.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from urllib.parse import quote
 import httpx
 
 from zhizao.errors import PrefixNotHomed, ReferralLoop, UpstreamUnavailable
-from zhizao.federation.cache import MAX_TTL, Answer, AnswerCache
-from zhizao.identifiers.handle import Handle
-from zhizao.identifiers.referral import site_urls
+from zhizao.federation.cache import MAX_TTL, Answer, AnswerCache, ReferralCache
+from zhizao.identifiers.handle import Handle, fold_prefix
+from zhizao.identifiers.referral import HS_SITE, HS_SITE_PREFIX, site_urls
 from zhizao.identifiers.values import DEFAULT_TTL
 
 FOUND, VALUES_NOT_FOUND, HANDLE_NOT_FOUND, NOT_HERE = 1, 200, 100, 301
@@ -52,6 +54,7 @@ class RecursiveResolver:
         self.max_hops = max_hops
         self.negative_ttl = negative_ttl
         self.cache = cache or AnswerCache()
+        self.referrals = ReferralCache()
         self.counts = {"hits": 0, "misses": 0, "coalesced": 0, "upstream": 0, "stale": 0}
         self._timeout = timeout
         self._transport = transport
@@ -72,14 +75,15 @@ class RecursiveResolver:
             self.counts["coalesced"] += 1
             return await asyncio.shield(pending)
         urls = start or ([self.root] if self.root else [])
-        if not urls:  # no delegation here and no top-level node to ask: 'not here' (301)
+        known, learnt_from = self.referrals.nearest(handle.served_prefix, self._clock())
+        if not urls and not known:  # no delegation here, no top-level node to ask: 'not here'
             raise PrefixNotHomed("That prefix doesn't live here")
         self.counts["misses"] += 1
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         future.add_done_callback(lambda f: f.cancelled() or f.exception())  # retrieved
         self._inflight[handle.key] = future
         try:
-            answer = await self._walk(handle, urls)
+            answer = await self._walk_known(handle, known, learnt_from, urls)
             self.cache.put(handle.key, answer)
         except UpstreamUnavailable as exc:
             stale = self.cache.stale(handle.key, self._clock())
@@ -96,6 +100,26 @@ class RecursiveResolver:
         future.set_result(answer)
         return answer
 
+    async def _walk_known(
+        self, handle: Handle, known: list[str], learnt_from: list[Any], urls: list[str]
+    ) -> Answer:
+        """Walk from the nearest site a referral taught us, else from `urls`.
+
+        A learnt site that is down or no longer serves the prefix (the delegation moved) is
+        forgotten, and the walk starts again from the top.
+        """
+        if not known:
+            return await self._walk(handle, urls)
+        try:
+            answer = await self._walk(handle, known)
+            if answer.rc != NOT_HERE or not urls:
+                return answer
+        except (UpstreamUnavailable, ReferralLoop):
+            if not urls:
+                raise
+        self.referrals.forget(learnt_from)
+        return await self._walk(handle, urls)
+
     async def _walk(self, handle: Handle, urls: list[str]) -> Answer:
         seen: set[str] = set()
         for _ in range(self.max_hops):
@@ -111,12 +135,7 @@ class RecursiveResolver:
                     FOUND, json.dumps(values, ensure_ascii=False), "", now + ttl_of(values)
                 )
             if rc in REFERRALS:
-                urls = [
-                    u
-                    for v in body.get("values") or ()
-                    if isinstance(v, dict) and isinstance(v.get("data"), dict)
-                    for u in site_urls(v["data"].get("value"))
-                ]
+                urls = self._follow(body, now)
                 if not urls:
                     raise UpstreamUnavailable(f"A referral for {handle.text} named no usable site")
                 continue
@@ -125,6 +144,26 @@ class RecursiveResolver:
                 return Answer(rc, "[]", message, now + self.negative_ttl)
             raise UpstreamUnavailable(f"{urls[0]} answered responseCode {rc}")
         raise ReferralLoop(f"More than {self.max_hops} referrals for {handle.text}")
+
+    def _follow(self, referral: dict[str, Any], now: float) -> list[str]:
+        """The URLs a referral names; each site is remembered for its values' TTL."""
+        urls: list[str] = []
+        by_kind: dict[str, tuple[list[str], list[Any]]] = {}
+        for v in referral.get("values") or ():
+            if isinstance(v, dict) and isinstance(v.get("data"), dict):
+                found = site_urls(v["data"].get("value"))
+                urls += found
+                kind = by_kind.setdefault(str(v.get("type")), ([], []))
+                kind[0].extend(found)
+                kind[1].append(v)
+        named = referral.get("referralHandle")
+        if isinstance(named, str) and named.upper().startswith("0.NA/"):
+            prefix = fold_prefix(named[5:])
+            for kind_name in (HS_SITE, HS_SITE_PREFIX):
+                sites, values = by_kind.get(kind_name, ([], []))
+                if sites:
+                    self.referrals.learn(prefix, kind_name, sites, now + ttl_of(values))
+        return urls
 
     async def _ask(self, handle: Handle, urls: list[str]) -> dict[str, Any]:
         """The first usable answer among a site's servers; UpstreamUnavailable if none."""
