@@ -32,6 +32,11 @@ zhizao/web/static/vendor/echarts/.integrity: package-lock.json | $(BIN)/python
 	$(SUDO) apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei || \
 	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei; }
 
+# The load generator and the static-file reference the benchmarks compare against.
+/usr/bin/wrk:
+	$(SUDO) apt-get install -y --no-install-recommends wrk nginx-light || \
+	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends wrk nginx-light; }
+
 assets: zhizao/web/static/vendor/echarts/.integrity
 browser: /usr/bin/chromium
 install: $(VENV)/.installed assets
@@ -45,8 +50,9 @@ run: install
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install-dev
+bench: install-dev /usr/bin/wrk
 	$(BIN)/python bench/resolve.py
+	$(BIN)/python bench/federation.py
 	$(BIN)/python bench/events.py
 	$(BIN)/python bench/dashboard.py
 

@@ -105,7 +105,7 @@ def reset_postgres(url: str) -> None:
         conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
 
 
-def wrk(url: str, script: Path, seconds: int) -> dict[str, float]:
+def wrk(url: str, script: Path, seconds: int, with_requests: bool = False) -> dict[str, float]:
     out = subprocess.run(
         ["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", "-s", str(script), url],
         capture_output=True,
@@ -118,7 +118,10 @@ def wrk(url: str, script: Path, seconds: int) -> dict[str, float]:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise SystemExit(f"wrk saw {errors.group(1)} error responses:\n{out}")
-    return {"rps": rps, "p99_ms": float(p99.group(1)) * scale}
+    result = {"rps": rps, "p99_ms": float(p99.group(1)) * scale}
+    if with_requests:
+        result["requests"] = int(re.search(r"(\d+) requests in", out).group(1))
+    return result
 
 
 def start_nginx(work: Path, body: bytes) -> tuple[subprocess.Popen[bytes], int]:

@@ -91,4 +91,5 @@ class Node:
 
     def close(self) -> None:
         self.flush_counts()
+        self.resolver.close()
         self.store.close()

@@ -1,13 +1,15 @@
-"""The recursive resolver's rules, against scripted nodes behind httpx's transport seam."""
+"""The recursive resolver's rules, against scripted nodes behind its one-GET `fetch` seam."""
 
 import asyncio
+import json
+from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
 from zhizao.errors import ReferralLoop, UpstreamUnavailable
 from zhizao.federation.cache import MAX_TTL
 from zhizao.federation.resolver import RecursiveResolver
+from zhizao.federation.upstream import AiohttpFetch, UpstreamError
 from zhizao.identifiers.handle import parse_handle
 from zhizao.identifiers.referral import site_data
 
@@ -32,20 +34,18 @@ class Nodes:
         self.answers = answers
         self.asked: list[int] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        port = request.url.port
-        self.asked.append(port)
-        assert request.url.params["recursive"] == "false"
-        answer = self.answers[port]
+    async def __call__(self, url: str) -> tuple[int, bytes]:
+        parts = urlsplit(url)
+        self.asked.append(parts.port)
+        assert parts.query == "recursive=false"
+        answer = self.answers[parts.port]
         if answer is None:
-            raise httpx.ConnectError("down", request=request)
-        return httpx.Response(300 if answer["responseCode"] == 303 else 200, json=answer)
+            raise UpstreamError("ClientConnectorError")
+        return 300 if answer["responseCode"] == 303 else 200, json.dumps(answer).encode()
 
 
 def resolver(nodes, clock=lambda: 0.0, **kw):
-    return RecursiveResolver(
-        "http://127.0.0.1:1", transport=httpx.MockTransport(nodes), clock=clock, **kw
-    )
+    return RecursiveResolver("http://127.0.0.1:1", fetch=nodes, clock=clock, **kw)
 
 
 def test_follows_referrals_and_caches_for_the_ttl_capped_at_two_days():
@@ -77,9 +77,9 @@ def test_negative_answers_are_cached_briefly():
 def test_concurrent_misses_make_one_upstream_request():
     nodes = Nodes({1: found()})
 
-    async def slow(request):  # the node takes a while, so the 50 misses overlap
+    async def slow(url):  # the node takes a while, so the 50 misses overlap
         await asyncio.sleep(0.05)
-        return nodes(request)
+        return await nodes(url)
 
     async def many():
         r = resolver(slow)
@@ -154,3 +154,19 @@ def test_a_learnt_site_that_is_down_or_moved_is_forgotten_and_the_walk_restarts_
     nodes.answers[3] = found()
     answer = asyncio.run(r.resolve(parse_handle("88.118.8160/CELL-3"), []))
     assert answer.rc == 1 and nodes.asked[7:] == [4, 1, 2, 3]
+
+
+def test_the_real_fetch_reports_a_node_it_cannot_reach_as_upstream_error():
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    fetch = AiohttpFetch(timeout=1)
+
+    async def ask():
+        with pytest.raises(UpstreamError):
+            await fetch(f"http://127.0.0.1:{port}/api/handles/88/x")
+        await fetch.aclose()
+
+    asyncio.run(ask())

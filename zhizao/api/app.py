@@ -164,6 +164,7 @@ class NodeApp:
 
     def __rsgi_del__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.deliverer.stop()
+        self.node.resolver.close()
         if self._flusher is not None:
             self._flusher.cancel()
         log.info("shutdown: flushed %d resolution counts", self.node.flush_counts())
@@ -194,6 +195,7 @@ class NodeApp:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 self.deliverer.stop()
+                await self.node.resolver.aclose()
                 if self._flusher is not None:
                     self._flusher.cancel()
                     with contextlib.suppress(asyncio.CancelledError):

@@ -19,10 +19,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from zhizao.errors import PrefixNotHomed, ReferralLoop, UpstreamUnavailable
 from zhizao.federation.cache import MAX_TTL, Answer, AnswerCache, ReferralCache
+from zhizao.federation.upstream import AiohttpFetch, Fetch, UpstreamError
 from zhizao.identifiers.handle import Handle, fold_prefix
 from zhizao.identifiers.referral import HS_SITE, HS_SITE_PREFIX, site_urls
 from zhizao.identifiers.values import DEFAULT_TTL
@@ -47,7 +46,7 @@ class RecursiveResolver:
         negative_ttl: float = 30.0,
         timeout: float = 2.0,
         cache: AnswerCache | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        fetch: Fetch | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.root = root.rstrip("/") if root else None
@@ -56,12 +55,9 @@ class RecursiveResolver:
         self.cache = cache or AnswerCache()
         self.referrals = ReferralCache()
         self.counts = {"hits": 0, "misses": 0, "coalesced": 0, "upstream": 0, "stale": 0}
-        self._timeout = timeout
-        self._transport = transport
+        self._fetch: Fetch = fetch or AiohttpFetch(timeout)
         self._clock = clock
         self._inflight: dict[str, asyncio.Future[Answer]] = {}
-        self._client: httpx.AsyncClient | None = None
-        self._client_loop: asyncio.AbstractEventLoop | None = None
 
     async def resolve(self, handle: Handle, start: list[str], *, fresh: bool = False) -> Answer:
         """The answer for `handle`, starting at `start` (a referral's sites) or the root."""
@@ -167,39 +163,34 @@ class RecursiveResolver:
 
     async def _ask(self, handle: Handle, urls: list[str]) -> dict[str, Any]:
         """The first usable answer among a site's servers; UpstreamUnavailable if none."""
-        client = self._http()
-        path = "/api/handles/" + quote(handle.text, safe="/")
+        path = "/api/handles/" + quote(handle.text, safe="/") + "?recursive=false"
         failures = []
         for url in urls:
             self.counts["upstream"] += 1
             try:
-                response = await client.get(url + path, params={"recursive": "false"})
-                if response.status_code >= 500:
-                    raise httpx.HTTPStatusError("server error", request=response.request,
-                                                response=response)  # fmt: skip
-                body = response.json()
-                if isinstance(body, dict):
-                    return body
-                failures.append(f"{url}: not a Handle answer")
-            except (httpx.HTTPError, ValueError) as exc:
-                failures.append(f"{url}: {type(exc).__name__}")
+                status, raw = await self._fetch(url + path)
+            except UpstreamError as exc:
+                failures.append(f"{url}: {exc}")
+                continue
+            if status >= 500:
+                failures.append(f"{url}: HTTP {status}")
+                continue
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
+            if isinstance(body, dict):
+                return body
+            failures.append(f"{url}: not a Handle answer")
         raise UpstreamUnavailable(
             f"No answer for {handle.text} from the responsible node ({'; '.join(failures)})"
         )
 
-    def _http(self) -> httpx.AsyncClient:
-        # One pooled client per event loop (a test client may run the app on its own loop).
-        loop = asyncio.get_running_loop()
-        if self._client is None or self._client_loop is not loop:
-            self._client = httpx.AsyncClient(
-                timeout=self._timeout,
-                transport=self._transport,
-                limits=httpx.Limits(max_keepalive_connections=64, keepalive_expiry=30.0),
-            )
-            self._client_loop = loop
-        return self._client
+    def close(self) -> None:
+        """Drop pooled upstream connections, from synchronous code."""
+        if isinstance(self._fetch, AiohttpFetch):
+            self._fetch.close()
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if isinstance(self._fetch, AiohttpFetch):
+            await self._fetch.aclose()

@@ -9,12 +9,12 @@ from that child, so collecting again is safe.
 
 from __future__ import annotations
 
+import json
 import logging
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-
-import httpx
 
 from zhizao.federation.delegation import delegations
 from zhizao.node import Node
@@ -56,27 +56,23 @@ class Collected:
     failed: dict[str, str] = field(default_factory=dict)  # delegated prefix → why
 
 
-def collect(node: Node, client: httpx.Client | None = None) -> Collected:
+def collect(node: Node, timeout: float = 10.0) -> Collected:
     """Ask each child node for its subtree's counts and store them."""
     out = Collected()
-    own = client or httpx.Client(timeout=10.0)
-    try:
-        for d in delegations(node):
-            for url in d.urls:
-                try:
-                    response = own.get(f"{url}/v1/federation/volume")
-                    response.raise_for_status()
-                    rows = rows_from(response.json(), d.prefix)
-                except (httpx.HTTPError, ValueError) as exc:
-                    out.failed[d.prefix] = f"{url}: {exc}"
-                    continue
-                node.store.replace_federated_counts(d.prefix, rows)
-                out.rows[d.prefix] = len(rows)
-                out.failed.pop(d.prefix, None)
-                break
-    finally:
-        if client is None:
-            own.close()
+    for d in delegations(node):
+        for url in d.urls:
+            # a few small GETs every few minutes, from a background thread; only the
+            # http(s) URLs this node delegated to
+            try:
+                with urllib.request.urlopen(f"{url}/v1/federation/volume", timeout=timeout) as r:
+                    rows = rows_from(json.loads(r.read()), d.prefix)
+            except (OSError, ValueError) as exc:
+                out.failed[d.prefix] = f"{url}: {exc}"
+                continue
+            node.store.replace_federated_counts(d.prefix, rows)
+            out.rows[d.prefix] = len(rows)
+            out.failed.pop(d.prefix, None)
+            break
     for prefix, why in out.failed.items():
         log.warning("could not collect resolution counts of %s: %s", prefix, why)
     return out
