@@ -1,5 +1,7 @@
 """Delegating a derived prefix: who may, what bad input gets, and the referral it gives."""
 
+import traceback
+
 import pytest
 
 from zhizao.errors import InvalidAdmin, InvalidValue, PrefixNotHomed, PrefixReferral
@@ -48,3 +50,18 @@ def test_a_bad_node_url_names_the_field(top, url):
     with pytest.raises(InvalidValue) as bad:
         delegate(top, "88.118", url, admin)
     assert bad.value.field == "to"
+
+
+def test_a_remembered_referral_does_not_grow_its_traceback_with_each_answer(sqlite_url):
+    node = Node(Settings(database_url=sqlite_url, homed_cache_seconds=60))
+    create_prefix(node, "88", "300:88/ADMIN", "top-secret")
+    admin = node.registry.authenticate("300:88/ADMIN", "top-secret")
+    delegate(node, "88.118", "http://10.0.0.7:8000", admin)
+    depths = []
+    for _ in range(50):  # the same remembered answer each time
+        try:
+            node.resolve(ReadRequest(parse_handle("88.118.8160/CELL-1")))
+        except PrefixReferral as exc:
+            depths.append(len(traceback.extract_tb(exc.__traceback__)))
+    node.close()
+    assert len(depths) == 50 and depths[0] == depths[-1]
