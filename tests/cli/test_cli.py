@@ -125,6 +125,28 @@ def test_stats_resolutions_by_month(sqlite_url):
     assert lines[-1].split() == ["total", "8"]
 
 
+def test_stats_federation_names_a_child_it_cannot_collect_from(sqlite_url):
+    from zhizao.federation.delegation import delegate
+    from zhizao.node import Node
+    from zhizao.provision import create_prefix
+    from zhizao.settings import Settings
+
+    node = Node(Settings(database_url=sqlite_url))
+    create_prefix(node, "88", "300:88/ADMIN", "s")
+    delegate(node, "88.118", "http://127.0.0.1:9", node.registry.authenticate("300:88/ADMIN", "s"))
+    node.close()
+    assert run(sqlite_url, "stats", "federation").output == (
+        "no resolutions counted or collected yet\n"
+    )
+    proc = subprocess.run(
+        zhizao_cmd("-d", sqlite_url, "stats", "federation", "--collect"),
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: could not collect 88.118: http://127.0.0.1:9")
+    assert len(proc.stderr.splitlines()) == 1
+
+
 def test_tls_selfsigned(tmp_path):
     r = CliRunner().invoke(cli, ["tls", "selfsigned", "--out", str(tmp_path / "t")])
     assert r.exit_code == 0

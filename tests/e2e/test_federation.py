@@ -217,6 +217,13 @@ def test_resolution_counts_roll_up_to_the_top_level_node(federation):
         time.sleep(0.2)
     assert children["88.200"][month] == 2
     assert r.json()["total"][month] >= 5
+    # the operator's view, collected on demand by the CLI from the live secondary nodes
+    out = subprocess.run(
+        zhizao_cmd("-d", federation["top"].db, "stats", "federation", "--collect"),
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert out[0].split() == ["month", "88.118", "88.200", "total", "YoY"]
+    assert out[-1].split() == [month, "3", "2", "5"]
     # the secondary node's own view: its enterprise's counts, under the enterprise's prefix
     counts = requests.get(f"{federation['sec-a'].url}/v1/federation/volume", timeout=10).json()
     assert {row[0] for row in counts["counts"]} == {"88.118.8160"}

@@ -120,7 +120,8 @@ class NodeApp:
         # Every worker collects; a report replaces the last one, so the repeats are harmless.
         while True:
             try:
-                collect(self.node)
+                for prefix, why in collect(self.node).failed.items():
+                    log.warning("could not collect resolution counts of %s: %s", prefix, why)
             except Exception:  # the store closed under us (shutdown), or a bug: log, go on
                 log.exception("collecting resolution counts failed")
             time.sleep(self.node.settings.collect_seconds)

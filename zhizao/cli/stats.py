@@ -1,12 +1,14 @@
-"""`zhizao stats resolutions`: the node's resolution volume."""
+"""`zhizao stats …`: resolution volume (this node's and its federation's), reports, figures."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from zhizao.cli.context import database_option, open_node
+from zhizao.federation.volume import by_child, collect
 from zhizao.identifiers.handle import check_prefix
 from zhizao.identifiers.volume import roll_up
 from zhizao.sheets import read_rows
@@ -34,6 +36,37 @@ def resolutions(ctx: click.Context, prefix: str | None, by: str) -> None:
     for p, period, n in rows:
         click.echo(f"{p:<24} {period:<10} {n:>12,}")
     click.echo(f"{'total':<24} {'':<10} {sum(n for _, _, n in rows):>12,}")
+
+
+@stats.command("federation")
+@database_option
+@click.option(
+    "--collect",
+    "collect_now",
+    is_flag=True,
+    help="Ask the delegated nodes for their counts first (a server does it every "
+    "ZHIZAO_COLLECT_SECONDS).",
+)
+@click.pass_context
+def federation(ctx: click.Context, collect_now: bool) -> None:
+    """Monthly resolutions per delegated child node and for this node, the total, and YoY."""
+    with open_node(ctx) as node:
+        failed = collect(node).failed if collect_now else {}
+        volume = by_child(node)
+    children, total, yoy = volume["children"], volume["total"], volume["yoyPercent"]
+    if total:
+        names = list(children)
+        click.echo(f"{'month':<8} " + " ".join(f"{n:>14}" for n in names) + f" {'total':>14} YoY")
+        for month, n in total.items():
+            cells = " ".join(f"{children[c].get(month, 0):>14,}" for c in names)
+            growth = f"{yoy[month]:+.1f}%" if month in yoy else ""
+            click.echo(f"{month:<8} {cells} {n:>14,} {growth}")
+    else:
+        click.echo("no resolutions counted or collected yet")
+    for prefix, why in failed.items():  # what was shown is then the last collected figures
+        click.echo(f"Error: could not collect {prefix}: {why}", err=True)
+    if failed:
+        sys.exit(1)
 
 
 @stats.command("import")
