@@ -39,7 +39,7 @@ async def resolve_elsewhere(
         ]
         if not values:
             raise ValuesNotFound("Values Not Found")
-        values_json = json.dumps(values, ensure_ascii=False)
+        values_json = hp.dumps(values)
     return values_json, answer.stale
 
 

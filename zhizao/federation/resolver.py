@@ -128,7 +128,10 @@ class RecursiveResolver:
             if rc == FOUND and isinstance(body.get("values"), list):
                 values = body["values"]
                 return Answer(
-                    FOUND, json.dumps(values, ensure_ascii=False), "", now + ttl_of(values)
+                    FOUND,
+                    json.dumps(values, ensure_ascii=False, separators=(",", ":")),
+                    "",
+                    now + ttl_of(values),
                 )
             if rc in REFERRALS:
                 urls = self._follow(body, now)
