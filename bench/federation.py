@@ -9,6 +9,9 @@ resolver that starts at the top-level node.
   and through the resolver once its cache is warm. Same workers, same script, medians.
 - **Misses**: wrk asks each of MISSES handles once (the answer not cached, the referral to the
   enterprise node learnt): the resolver's upstream path under load, one hop per request.
+- **In-process**: the fast lane (`NodeApp.answer`) without HTTP or wrk, answers per second,
+  for the enterprise node's file and for a resolver node whose cache holds the same handles:
+  what each answer costs the server itself, since on a 2-core machine wrk shares the cores.
 - **Cold, three hops**: one request per extra secondary prefix (never asked before, so neither
   the answer nor any referral below 88 is cached): resolver → top-level (refers) → secondary
   (refers) → enterprise (answers). Reference in the same run: single requests for not yet asked
@@ -21,6 +24,7 @@ resolver that starts at the top-level node.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
@@ -36,6 +40,7 @@ from typing import Any
 
 from resolve import free_port, wait_http, wrk
 
+from zhizao.api.app import NodeApp
 from zhizao.federation.delegation import delegate
 from zhizao.importer import import_lines
 from zhizao.node import Node
@@ -131,6 +136,39 @@ def latencies(server: Server, paths: list[str]) -> list[float]:
     return out
 
 
+def in_process(ent: Server, resolver: Server, root: Server, handles: int, runs: int) -> dict:
+    """Fast-lane answers per second: the enterprise node's file, and a warm resolver node."""
+    names = [f"{ENTERPRISE}/B-{i:06d}" for i in range(min(handles, 2000))]
+    direct = NodeApp(Node(Settings(database_url=ent.db)))
+    recursive = NodeApp(
+        Node(Settings(database_url=resolver.db, role="recursive", root_url=root.url))
+    )
+
+    async def rate(app: NodeApp, n: int = 50_000) -> float:
+        started = time.perf_counter()
+        for i in range(n):
+            status, _, _ = await app.answer(names[i % len(names)])
+            assert status == 200
+        return n / (time.perf_counter() - started)
+
+    async def measure() -> dict:
+        for name in names:  # the resolver's cache filled through the live nodes
+            assert (await recursive.answer(name))[0] == 200
+        await rate(direct, 5000)
+        d, r = [], []
+        for _ in range(runs):
+            d.append(await rate(direct))
+            r.append(await rate(recursive))
+        await recursive.node.resolver.aclose()
+        return {"direct_answers_per_s": d, "resolver_answers_per_s": r}
+
+    try:
+        return asyncio.run(measure())
+    finally:
+        direct.node.close()
+        recursive.node.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--handles", type=int, default=10_000)
@@ -189,6 +227,14 @@ end
             f"misses (answer not cached, one hop): {miss['rps']:,.0f} req/s "
             f"p99 {miss['p99_ms']:.2f} ms, {miss['requests']:,} requests "
             f"({'each handle once' if miss['requests'] <= args.misses else 'SOME REPEATED'})",
+            flush=True,
+        )
+        inproc = in_process(ent, resolver, top, args.handles, args.runs)
+        results["in_process"] = inproc
+        print(
+            "in-process fast lane: direct "
+            f"{statistics.median(inproc['direct_answers_per_s']):,.0f} answers/s, warm resolver "
+            f"{statistics.median(inproc['resolver_answers_per_s']):,.0f} answers/s",
             flush=True,
         )
         script = work / "random.lua"
