@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from resolve import free_port, wait_http, wrk
+from resolve import free_port, wait_http, wrk, wrk_medians
 
 from zhizao.api.app import NodeApp
 from zhizao.federation.delegation import delegate
@@ -263,12 +263,7 @@ end
     finally:
         for s in (resolver, ent, sec, top):
             s.stop()
-    for name, runs in (("direct", direct_runs), ("resolver", resolver_runs)):
-        results[name] = {
-            "runs": runs,
-            "median_rps": statistics.median(r["rps"] for r in runs),
-            "median_p99_ms": statistics.median(r["p99_ms"] for r in runs),
-        }
+    results["direct"], results["resolver"] = wrk_medians(direct_runs), wrk_medians(resolver_runs)
     ratio = results["resolver"]["median_rps"] / results["direct"]["median_rps"]
     results["warm_ratio"] = ratio
     print(

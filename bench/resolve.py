@@ -124,6 +124,15 @@ def wrk(url: str, script: Path, seconds: int, with_requests: bool = False) -> di
     return result
 
 
+def wrk_medians(runs: list[dict[str, float]]) -> dict[str, Any]:
+    """wrk runs with their median req/s and median p99."""
+    return {
+        "runs": runs,
+        "median_rps": statistics.median(r["rps"] for r in runs),
+        "median_p99_ms": statistics.median(r["p99_ms"] for r in runs),
+    }
+
+
 def start_nginx(work: Path, body: bytes) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     (work / "www").mkdir(exist_ok=True)
@@ -254,16 +263,8 @@ end
             nginx.terminate()
             nginx.wait(timeout=10)
     results["response_bytes"] = len(body)
-    results["zhizao"] = {
-        "runs": zz,
-        "median_rps": statistics.median(r["rps"] for r in zz),
-        "median_p99_ms": statistics.median(r["p99_ms"] for r in zz),
-    }
-    results["nginx"] = {
-        "runs": ng,
-        "median_rps": statistics.median(r["rps"] for r in ng),
-        "median_p99_ms": statistics.median(r["p99_ms"] for r in ng),
-    }
+    results["zhizao"] = wrk_medians(zz)
+    results["nginx"] = wrk_medians(ng)
     ratio = results["zhizao"]["median_rps"] / results["nginx"]["median_rps"]
     results["ratio"] = ratio
     print(
