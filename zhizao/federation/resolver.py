@@ -146,23 +146,20 @@ class RecursiveResolver:
 
     def _follow(self, referral: dict[str, Any], now: float) -> list[str]:
         """The URLs a referral names; each site is remembered for its values' TTL."""
-        urls: list[str] = []
-        by_kind: dict[str, tuple[list[str], list[Any]]] = {}
-        for v in referral.get("values") or ():
-            if isinstance(v, dict) and isinstance(v.get("data"), dict):
-                found = site_urls(v["data"].get("value"))
-                urls += found
-                kind = by_kind.setdefault(str(v.get("type")), ([], []))
-                kind[0].extend(found)
-                kind[1].append(v)
+        sites = [
+            (v.get("type"), v, site_urls(v["data"].get("value")))
+            for v in referral.get("values") or ()
+            if isinstance(v, dict) and isinstance(v.get("data"), dict)
+        ]
         named = referral.get("referralHandle")
         if isinstance(named, str) and named.upper().startswith("0.NA/"):
-            prefix = fold_prefix(named[5:])
-            for kind_name in (HS_SITE, HS_SITE_PREFIX):
-                sites, values = by_kind.get(kind_name, ([], []))
-                if sites:
-                    self.referrals.learn(prefix, kind_name, sites, now + ttl_of(values))
-        return urls
+            for kind in (HS_SITE, HS_SITE_PREFIX):
+                of_kind = [(v, found) for t, v, found in sites if t == kind and found]
+                if of_kind:
+                    learnt = [u for _, found in of_kind for u in found]
+                    expires = now + ttl_of([v for v, _ in of_kind])
+                    self.referrals.learn(fold_prefix(named[5:]), kind, learnt, expires)
+        return [u for _, _, found in sites for u in found]
 
     async def _ask(self, handle: Handle, urls: list[str]) -> dict[str, Any]:
         """The first usable answer among a site's servers; UpstreamUnavailable if none."""

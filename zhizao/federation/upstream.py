@@ -42,9 +42,7 @@ class AiohttpFetch:
         if self._session is None or self._loop is not loop:
             self.close()  # a session of a loop that ended (a test client's)
             connector = aiohttp.TCPConnector(limit=self._connections, keepalive_timeout=30)
-            self._session = aiohttp.ClientSession(
-                connector=connector, timeout=self._timeout, auto_decompress=True
-            )
+            self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout)
             self._loop = loop
         return self._session
 
