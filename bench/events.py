@@ -99,8 +99,8 @@ def reference_rate(doc: dict) -> float:
 
 
 def inside_level_by_level(store, trace: TraceService, item: str) -> int:
-    """The walk `inside` used before it became one recursive query: one query per level, then
-    the labels; kept here as the in-run comparison."""
+    """The bare walk, building no answer: one query per level, then the labels in one more.
+    The in-run floor `inside` (the same walk plus the tree it returns) is compared with."""
     root = trace._node(item)
     at = _at(None)
     level, seen = [root], {root}
