@@ -105,7 +105,9 @@ def build(work: Path, handles: int, misses: int, cold: int) -> dict[str, Server]
     resolver = Server(work, "resolver", "recursive")
     extra = [cold_prefix(i) for i in range(cold)]
     top.home(["88"], {p: sec.url for p in ["88.118", *extra]}).close()
-    sec.home(["88.118", *extra], {p: ent.url for p in [ENTERPRISE] + [e + ".1" for e in extra]})
+    sec.home(
+        ["88.118", *extra], {p: ent.url for p in [ENTERPRISE] + [e + ".1" for e in extra]}
+    ).close()
     node = ent.home([ENTERPRISE] + [e + ".1" for e in extra], {})
     lines = ["handle,URL\n"]
     lines += [f"{ENTERPRISE}/B-{i:06d},https://example.com/b/{i}\n" for i in range(handles)]

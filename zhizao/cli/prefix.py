@@ -88,11 +88,7 @@ def delegate_prefix(
     Creates 0.NA/PREFIX with HS_SITE and HS_SITE.PREFIX values pointing at that node, so this
     node answers names under PREFIX with a referral there.
     """
-    secret = (
-        _read_secret(secret_file)
-        if secret_file
-        else str(click.prompt("Admin secret", hide_input=True))
-    )
+    secret = _read_secret(secret_file, confirm=False)  # an existing secret: no confirmation
     with open_node(ctx) as node:
         identity = node.registry.authenticate(admin, secret)
         done = delegate(node, prefix_name, url, identity)

@@ -75,17 +75,17 @@ class ReferralCache:
         while len(self._sites) > self._max:
             self._sites.popitem(last=False)
 
-    def nearest(self, prefix: str, now: float) -> tuple[list[str], list[tuple[str, str]]]:
-        """The nearest known site for `prefix` and the entries that led there (to forget them)."""
+    def nearest(self, prefix: str, now: float) -> tuple[list[str], tuple[str, str] | None]:
+        """The nearest known site for `prefix`, and the entry it came from (to forget it)."""
         candidates = [(HS_SITE, prefix)] + [(HS_SITE_PREFIX, p) for p in parent_prefixes(prefix)]
         for key in candidates:
             entry = self._sites.get(key)
             if entry is not None and entry[1] > now:
-                return entry[0], [key]
-        return [], []
+                return entry[0], key
+        return [], None
 
-    def forget(self, keys: list[tuple[str, str]]) -> None:
-        for key in keys:
+    def forget(self, key: tuple[str, str] | None) -> None:
+        if key is not None:
             self._sites.pop(key, None)
 
     def __len__(self) -> int:

@@ -97,7 +97,7 @@ class RecursiveResolver:
         return answer
 
     async def _walk_known(
-        self, handle: Handle, known: list[str], learnt_from: list[tuple[str, str]], urls: list[str]
+        self, handle: Handle, known: list[str], learnt_from: tuple[str, str] | None, urls: list[str]
     ) -> Answer:
         """Walk from the nearest site a referral taught us, else from `urls`.
 
