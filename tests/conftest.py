@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import select
 import signal
 import socket
 import subprocess
@@ -121,6 +123,7 @@ class Server:
         self.extra = extra
         self.env = {**os.environ, **(env or {})}
         self.proc: subprocess.Popen[bytes] | None = None
+        self._head = b""
 
     @property
     def url(self) -> str:
@@ -170,7 +173,26 @@ class Server:
             start_new_session=True,
         )
         wait_for_port(self.port, self.proc)
+        self._head = self._wait_for_workers()
         return self
+
+    def _wait_for_workers(self, timeout: float = 30.0) -> bytes:
+        """The output up to the moment every worker runs (granian starts them one by one, and
+        a SIGTERM that lands while one is still starting can leave that one running)."""
+        workers = (
+            int(self.extra[self.extra.index("--workers") + 1]) if "--workers" in self.extra else 1
+        )
+        assert self.proc is not None and self.proc.stdout is not None
+        head, started, deadline = b"", set(), time.monotonic() + timeout
+        while len(started) < workers and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0.2)
+            if ready:
+                chunk = os.read(self.proc.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                head += chunk
+                started = set(re.findall(rb"Started worker-(\d+) runtime", head))
+        return head
 
     def kill(self) -> None:
         """Crash the whole node: SIGKILL to the master and every worker at once."""
@@ -182,7 +204,7 @@ class Server:
         assert self.proc is not None
         self.proc.terminate()
         out, _ = self.proc.communicate(timeout=30)
-        return out.decode(errors="replace")
+        return (self._head + out).decode(errors="replace")
 
 
 @pytest.fixture(scope="module")
