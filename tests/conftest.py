@@ -203,7 +203,11 @@ class Server:
     def stop(self) -> str:
         assert self.proc is not None
         self.proc.terminate()
-        out, _ = self.proc.communicate(timeout=30)
+        try:
+            out, _ = self.proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()  # the test fails; its workers must not outlive it
+            raise
         return (self._head + out).decode(errors="replace")
 
 
