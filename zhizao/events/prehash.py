@@ -15,6 +15,7 @@ keeps the event (the reference drops it), and `@context` inside an event is not 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from zhizao.events.gs1 import canonical_gs1
@@ -75,6 +76,9 @@ _UNSORTED_KEYS = ("bizTransaction", "source", "destination")
 _PAIR_LISTS = ("sourceList", "destinationList", "bizTransactionList")
 
 
+_VOCABULARY_URIS = (CBV, GS1_VOC)
+
+
 class Context:
     """What the JSON-LD step of the reference yields: namespaces and expanded CBV words."""
 
@@ -84,37 +88,40 @@ class Context:
         self._by_suffix: dict[str, str | None] | None = None
 
     def collect(self, obj: Any, field: str | None = None) -> None:
-        vocab = vocabularies()
+        """Every CBV word of the event, as the reference's JSON-LD expansion finds them."""
         if isinstance(obj, dict):
             for key, value in obj.items():
-                self.collect(value, key)
+                if isinstance(value, str):
+                    self._word(value, key)
+                else:
+                    self.collect(value, key)
         elif isinstance(obj, list):
             for item in obj:
-                self.collect(item, field)
+                if isinstance(item, str):
+                    self._word(item, field)
+                else:
+                    self.collect(item, field)
         elif isinstance(obj, str):
-            if obj.startswith((CBV, GS1_VOC)):
-                self.expanded.add(obj)
-                self._by_suffix = None
-            elif field in _FIELD_VOCABULARY:
-                for name in _FIELD_VOCABULARY[field]:
-                    uri = vocab[name].get(obj)
-                    if uri is not None:
-                        self.expanded.add(uri)
-                        self._by_suffix = None
+            self._word(obj, field)
+
+    def _word(self, text: str, field: str | None) -> None:
+        if text.startswith(_VOCABULARY_URIS):
+            self.expanded.add(text)
+            self._by_suffix = None
+        elif field in _FIELD_VOCABULARY:
+            vocab = vocabularies()
+            for name in _FIELD_VOCABULARY[field]:
+                uri = vocab[name].get(text)
+                if uri is not None:
+                    self.expanded.add(uri)
+                    self._by_suffix = None
 
     def replace_bare(self, text: str) -> str:
         """The one expanded word that ends in `-text` or `/text`, else the text unchanged."""
         if not self.expanded:
             return text
         if self._by_suffix is None:
-            # every "-" or "/" boundary of every word, so each value costs one lookup
-            index: dict[str, str | None] = {}
-            for word in self.expanded:
-                for at, char in enumerate(word):
-                    if char in "-/":
-                        suffix = word[at + 1 :]
-                        index[suffix] = word if index.get(suffix, word) == word else None
-            self._by_suffix = index
+            self._by_suffix = _suffix_index(frozenset(self.expanded))
         return self._by_suffix.get(text) or text
 
     def key(self, text: str) -> str:
@@ -128,6 +135,20 @@ class Context:
             if sep and head in self.namespaces:
                 return self.namespaces[head].replace("{", "").replace("}", "") + rest
         return str(obj)
+
+
+@lru_cache(maxsize=1024)
+def _suffix_index(words: frozenset[str]) -> dict[str, str | None]:
+    """Every "-" or "/" boundary of every word, so each value costs one lookup; None where
+    two words share a suffix. Events of one document expand the same few words, so the
+    index is built once per set of words, not once per event."""
+    index: dict[str, str | None] = {}
+    for word in words:
+        for at, char in enumerate(word):
+            if char in "-/":
+                suffix = word[at + 1 :]
+                index[suffix] = word if index.get(suffix, word) == word else None
+    return index
 
 
 _FIELD_VOCABULARY = {
@@ -229,7 +250,12 @@ def utc_millis(text: str) -> str:
     return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
+_NUMBER_STARTS = frozenset("0123456789+-.iInN")  # what float() accepts, inf and nan too
+
+
 def _numeric(text: str) -> str:
+    if not text or text[0] not in _NUMBER_STARTS:
+        return text  # most values are URIs; this spares them a raised ValueError
     try:
         number = float(text)
         return str(int(number)) if int(number) == number else str(number)
@@ -237,6 +263,7 @@ def _numeric(text: str) -> str:
         return text
 
 
+@lru_cache(maxsize=65_536)
 def canonical_value(text: str) -> str:
     if "urn:epcglobal:cbv:" in text:
         for urn, web in URN_FORMS.items():
