@@ -29,6 +29,7 @@ from zhizao.errors import (
 )
 from zhizao.events.capture import BEHAVIOURS, check_document_shape, prepare_document, prepare_event
 from zhizao.events.query import PAGING, QuerySpec, parse_query
+from zhizao.gc_pause import collection_paused
 from zhizao.settings import Settings
 from zhizao.storage import Store
 
@@ -115,7 +116,8 @@ class EventService:
                 f"The document has {len(body)} bytes; the limit is "
                 f"{self.settings.epcis_capture_bytes}"
             )
-        document = parse_json(body)
+        with collection_paused():
+            document = parse_json(body)
         check_document_shape(document)
         submitted = Submitted(f"{time.time_ns():016x}{secrets.token_hex(4)}", document)
         if submitted.event_count > self.settings.epcis_capture_limit:
@@ -141,6 +143,17 @@ class EventService:
         if claimed is None:
             return False
         behaviour, text = claimed
+        with collection_paused():
+            return self._process(capture_id, behaviour, text, document, progress)
+
+    def _process(
+        self,
+        capture_id: str,
+        behaviour: str,
+        text: str | None,
+        document: dict[str, Any] | None,
+        progress: Callable[[int], None] | None,
+    ) -> bool:
         received = datetime.now(UTC)
         if document is None:
             document = json.loads(text or "{}")
