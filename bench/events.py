@@ -31,6 +31,9 @@ import click
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from zhizao.demo.genealogy import documents, generate  # noqa: E402
+from zhizao.events.gs1 import canonical_gs1  # noqa: E402
+from zhizao.events.ids import canonical_id  # noqa: E402
+from zhizao.events.prehash import canonical_value  # noqa: E402
 from zhizao.node import Node  # noqa: E402
 from zhizao.settings import Settings  # noqa: E402
 from zhizao.trace_service import TraceService, _at  # noqa: E402
@@ -77,8 +80,16 @@ def fresh(url: str) -> Node:
     return Node(Settings(database_url=url))
 
 
+def forget_identifiers() -> None:
+    """Empty the per-identifier caches, so every run captures identifiers it has not seen
+    (as a new document does); the static vocabularies stay loaded."""
+    for cached in (canonical_id, canonical_gs1, canonical_value):
+        cached.cache_clear()
+
+
 def capture_rate(url: str, body: bytes, events: int) -> float:
     node = fresh(url)
+    forget_identifiers()
     started = time.perf_counter()
     job = node.events.submit(body)
     node.events.run_job(job.capture_id, None, job.document)
