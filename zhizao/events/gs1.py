@@ -24,8 +24,8 @@ _DLCHAR = r"[\x22\x27\x2D\x2E\x30-\x39\x3B-\x3F\x41-\x5A\x5F\x61-\x7A]"
 
 def check_digit(digits: str) -> int:
     """GS1 mod-10 check digit (GenSpecs 7.9.1): weights 3,1,3,… from the right."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
-    return (10 - total % 10) % 10
+    total = 3 * sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2]))
+    return -total % 10
 
 
 def _percent(component: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from zhizao.events.hashing import event_hash
@@ -98,6 +99,13 @@ def _sensors(event: dict[str, Any]) -> list[tuple[str, str, str, float]]:
     return out
 
 
+@lru_cache(maxsize=16)
+def _record_time_texts(record_time: datetime) -> tuple[str, str]:
+    """(stored, shown) forms of a recordTime: every event of a document shares one."""
+    shown = record_time.astimezone(UTC).isoformat(timespec="milliseconds")
+    return utc_text(record_time), shown.replace("+00:00", "Z")
+
+
 def build_record(
     event: dict[str, Any], namespaces: dict[str, str], record_time: datetime
 ) -> EventRecord:
@@ -105,13 +113,12 @@ def build_record(
     event_id = event.get("eventID") or event_hash(event, namespaces)
     body = {k: v for k, v in event.items() if k != "@context"}
     body["eventID"] = event_id
-    body["recordTime"] = record_time.astimezone(UTC).isoformat(timespec="milliseconds")
-    body["recordTime"] = body["recordTime"].replace("+00:00", "Z")
+    stored_time, body["recordTime"] = _record_time_texts(record_time)
     record = EventRecord(
         event_id=event_id,
         event_type=event["type"],
         event_time=utc_text(parse_time(event["eventTime"])),
-        record_time=utc_text(record_time),
+        record_time=stored_time,
         action=event.get("action"),
         biz_step=canonical_term("bizStep", event["bizStep"]) if "bizStep" in event else None,
         disposition=(
