@@ -160,3 +160,27 @@ def test_a_cycle_in_bad_data_ends_both_walks(database_url):
     # every item has a parent, so none is finished: nothing is "used in"
     assert trace.where_used(["hdl:88.118.8160/B"], "ever")["count"] == 0
     node.close()
+
+
+def test_a_transformation_reported_in_steps_joins_each_pair_once(database_url):
+    """Three events share a transformationID, each captured on its own: every output is made
+    from every input, and each (output, input) edge is stored once, however many steps."""
+
+    def step(n):
+        return {
+            "type": "TransformationEvent", "transformationID": "urn:uuid:5f3c-mix",
+            "inputEPCList": [f"hdl:88.118.8160/IN-{n}"],
+            "outputEPCList": [f"hdl:88.118.8160/OUT-{n}"], "bizStep": "commissioning",
+            "eventTime": f"2024-03-01T08:0{n}:00Z", "eventTimeZoneOffset": "+00:00",
+        }  # fmt: skip
+
+    node = Node(Settings(database_url=database_url))
+    for n in range(3):
+        load(node, [step(n)])
+    edges = node.store.reader().execute("SELECT parent, child FROM trace_edges").fetchall()
+    assert len(edges) == len(set(edges)) == 9
+    tree = TraceService(node.store).inside("hdl:88.118.8160/OUT-2")
+    assert sorted(c["id"] for c in tree["tree"]["contains"]) == [
+        f"hdl:88.118.8160/IN-{n}" for n in range(3)
+    ]
+    node.close()

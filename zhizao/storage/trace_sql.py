@@ -153,25 +153,35 @@ class TraceSql:
         many(conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), edges)
 
     def _join_transformation(self, conn: Any, transformation_id: str) -> None:
-        """Events sharing a transformationID: every output is made from every input."""
+        """Events sharing a transformationID: every output is made from every input.
+
+        A group reported over several captures is joined again by each, so only the pairs
+        it does not have an edge for yet are added.
+        """
         p = self.placeholder
+        group = f"JOIN epcis_events e ON e.seq = {{t}}.seq WHERE e.transformation_id = {p}"
         rows = list(
             conn.execute(
-                f"SELECT l.seq, l.parent, l.child, l.at FROM trace_links l JOIN epcis_events e "
-                f"ON e.seq = l.seq WHERE e.transformation_id = {p} AND l.kind = 'made'",
+                f"SELECT l.seq, l.parent, l.child, l.at FROM trace_links l {group.format(t='l')} "
+                "AND l.kind = 'made'",
                 (transformation_id,),
             )
         )
         outputs = {(r[1], r[0], r[3]) for r in rows}
         inputs = {r[2] for r in rows}
-        existing = {(r[1], r[2]) for r in rows}
-        extra = [
-            (out, inp, at, FOREVER, seq)
-            for out, seq, at in outputs
-            for inp in inputs
-            if (out, inp) not in existing and out != inp
-        ]
-        many(conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), extra)
+        joined = {
+            (r[0], r[1])
+            for r in conn.execute(
+                f"SELECT d.parent, d.child FROM trace_edges d {group.format(t='d')}",
+                (transformation_id,),
+            )
+        }
+        extra: dict[tuple[int, int], tuple[int, int, int, int, int]] = {}
+        for out, seq, at in sorted(outputs, key=lambda o: (o[2], o[1])):  # earliest first
+            for inp in inputs:
+                if (out, inp) not in joined and out != inp:
+                    extra.setdefault((out, inp), (out, inp, at, FOREVER, seq))
+        many(conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), list(extra.values()))
 
     # --- reading ------------------------------------------------------------------------
 
