@@ -31,6 +31,8 @@ CLASS_ROLES = (
     ("inputQuantityList", "input_class"),
     ("outputQuantityList", "output_class"),
 )
+# made once: json.dumps with options builds a new encoder on every call
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 SENSOR_FIELDS = ("value", "minValue", "maxValue", "meanValue", "sDev", "percValue")
 
 
@@ -83,7 +85,7 @@ class EventRecord:
         return canonical_term("errorReason", self.error_declaration["reason"])
 
     def json(self) -> str:
-        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":"))
+        return _COMPACT.encode(self.body)
 
 
 def _sensors(event: dict[str, Any]) -> list[tuple[str, str, str, float]]:
