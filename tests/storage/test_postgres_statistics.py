@@ -45,3 +45,12 @@ def test_captures_analyze_the_tables_they_filled(postgres_url):
             assert analyzed(conn, "trace_nodes")
     finally:
         node.close()
+
+
+def test_close_waits_for_a_running_analyze(postgres_url):
+    node = Node(Settings(database_url=postgres_url))
+    node.events.capture_events(packing(2))  # the first capture always starts a check
+    checking = node.store._statistics
+    assert checking is not None
+    node.close()
+    assert not checking.is_alive()

@@ -31,6 +31,9 @@ STALE_STATISTICS = (
 )
 
 
+STATISTICS_CLOSE_WAIT_SECONDS = 60.0
+
+
 class PostgresStore(SqlStore):
     backend = "postgres"
     placeholder = "%s"
@@ -43,6 +46,7 @@ class PostgresStore(SqlStore):
         self._connections: list[psycopg.Connection[Any]] = []
         self._guard = threading.Lock()
         self._statistics_due = 0.0
+        self._statistics: threading.Thread | None = None
         try:
             self._migrate()
         except psycopg.Error as exc:
@@ -134,7 +138,8 @@ class PostgresStore(SqlStore):
         now = time.monotonic()
         if now >= self._statistics_due:  # off the capture's path: ANALYZE can take seconds
             self._statistics_due = now + self.statistics_check_seconds
-            threading.Thread(target=self._keep_statistics_quietly, daemon=True).start()
+            self._statistics = threading.Thread(target=self._keep_statistics_quietly, daemon=True)
+            self._statistics.start()
         return seqs
 
     def keep_statistics(self) -> list[str]:
@@ -161,6 +166,9 @@ class PostgresStore(SqlStore):
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
 
     def close(self) -> None:
+        # An ANALYZE still running would outlive the store (and race whoever drops its tables).
+        if self._statistics is not None:
+            self._statistics.join(STATISTICS_CLOSE_WAIT_SECONDS)
         with self._guard:
             for conn in self._connections:
                 conn.close()
