@@ -21,9 +21,11 @@ import functools
 import json
 import os
 import random
+import sqlite3
 import statistics
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -31,9 +33,11 @@ import click
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from zhizao.demo.genealogy import documents, generate  # noqa: E402
+from zhizao.events.capture import prepare_document  # noqa: E402
 from zhizao.events.gs1 import canonical_gs1  # noqa: E402
 from zhizao.events.ids import canonical_id  # noqa: E402
 from zhizao.events.prehash import canonical_value  # noqa: E402
+from zhizao.gc_pause import collection_paused  # noqa: E402
 from zhizao.node import Node  # noqa: E402
 from zhizao.settings import Settings  # noqa: E402
 from zhizao.trace_service import TraceService, _at  # noqa: E402
@@ -98,6 +102,47 @@ def capture_rate(url: str, body: bytes, events: int) -> float:
     assert state["success"], state["errors"][:1]
     node.close()
     return events / elapsed
+
+
+CAPTURE_TABLES = ("epcis_events", "epcis_ids", "epcis_sensors", "trace_nodes", "trace_links")
+CAPTURE_TABLES += ("trace_edges",)
+
+
+def capture_phases(path: str, body: bytes) -> dict[str, float]:
+    """Seconds in each phase of one SQLite capture, as `capture_rate` runs it, and the floor
+    under the store: the same rows inserted again by plain executemany, in one transaction
+    with the same indexes and `synchronous=FULL`."""
+    url = f"sqlite:///{path}"
+    node = fresh(url)
+    forget_identifiers()
+    started = time.perf_counter()
+    with collection_paused():
+        job = node.events.submit(body)
+        submitted = time.perf_counter()
+        prepared = prepare_document(job.document, datetime.now(UTC), "rollback")
+        built = time.perf_counter()
+        node.store.save_events(prepared.records, job.capture_id, ("2024-01-01T00:00:00Z", True, []))
+        stored = time.perf_counter()
+    rows = {t: node.store.reader().execute(f"SELECT * FROM {t}").fetchall() for t in CAPTURE_TABLES}
+    node.close()
+    fresh(url).close()  # the same migrations, every table empty
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous = FULL")  # WAL mode stays with the file
+    began = time.perf_counter()
+    conn.execute("BEGIN")
+    for table, table_rows in rows.items():
+        if table_rows:
+            marks = ",".join("?" * len(table_rows[0]))
+            conn.executemany(f"INSERT INTO {table} VALUES ({marks})", table_rows)
+    conn.execute("COMMIT")
+    floor = time.perf_counter() - began
+    conn.close()
+    return {
+        "parse_and_durable_job_s": submitted - started,
+        "validate_hash_records_s": built - submitted,
+        "store_s": stored - built,
+        "store_sql_floor_s": floor,
+    }
 
 
 def reference_rate(doc: dict) -> float:
@@ -166,6 +211,12 @@ def main() -> None:
             row["postgres_events_per_s"] = [
                 capture_rate(args.postgres, body, n) for _ in range(args.runs)
             ]
+        if name == "light" and args.sqlite:
+            path = args.sqlite.removeprefix("sqlite:///")
+            phases = [capture_phases(path, body) for _ in range(args.runs)]
+            row["sqlite_phases_median_s"] = {
+                k: round(statistics.median(p[k] for p in phases), 3) for k in phases[0]
+            }
         if name == "light":
             row["reference_hash_events_per_s"] = [
                 reference_rate(json.loads(body)) for _ in range(args.runs)
