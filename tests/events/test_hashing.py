@@ -125,3 +125,19 @@ def test_direct_path_equals_the_tree_walk():
             fast_count += 1
             assert fast == general, event
     assert fast_count >= 60
+
+
+@pytest.mark.parametrize("rest", ["1", "1.50", "nf", "an", "e3", ""])
+def test_numbers_read_as_float_reads_them_whatever_the_first_character(rest):
+    """The quick "cannot be a number" check before float() agrees with float() itself."""
+    from zhizao.events.prehash import _numeric
+
+    def by_float(text: str) -> str:
+        try:
+            number = float(text)
+            return str(int(number)) if int(number) == number else str(number)
+        except (ValueError, OverflowError):
+            return text
+
+    for first in [chr(i) for i in range(128)] + ["١", "１", "\u2003"]:
+        assert _numeric(first + rest) == by_float(first + rest), repr(first + rest)

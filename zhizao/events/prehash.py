@@ -250,11 +250,13 @@ def utc_millis(text: str) -> str:
     return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
-_NUMBER_STARTS = frozenset("0123456789+-.iInN")  # what float() accepts, inf and nan too
+# how a text float() accepts can start: digits, sign, point, inf, nan, space; any non-ASCII
+# character too, as float() takes every Unicode digit
+_NUMBER_STARTS = frozenset("0123456789+-.iInN \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
 
 
 def _numeric(text: str) -> str:
-    if not text or text[0] not in _NUMBER_STARTS:
+    if not text or (text[0] not in _NUMBER_STARTS and text[0].isascii()):
         return text  # most values are URIs; this spares them a raised ValueError
     try:
         number = float(text)
