@@ -104,8 +104,9 @@ def capture_rate(url: str, body: bytes, events: int) -> float:
     return events / elapsed
 
 
-CAPTURE_TABLES = ("epcis_events", "epcis_ids", "epcis_sensors", "trace_nodes", "trace_links")
-CAPTURE_TABLES += ("trace_edges",)
+CAPTURE_TABLES = (
+    "epcis_events", "epcis_ids", "epcis_sensors", "trace_nodes", "trace_links", "trace_edges",
+)  # fmt: skip
 
 
 def capture_phases(path: str, body: bytes) -> dict[str, float]:

@@ -159,23 +159,21 @@ class TraceSql:
         it does not have an edge for yet are added.
         """
         p = self.placeholder
-        group = f"JOIN epcis_events e ON e.seq = {{t}}.seq WHERE e.transformation_id = {p}"
         rows = list(
             conn.execute(
-                f"SELECT l.seq, l.parent, l.child, l.at FROM trace_links l {group.format(t='l')} "
-                "AND l.kind = 'made'",
+                f"SELECT l.seq, l.parent, l.child, l.at FROM trace_links l JOIN epcis_events e "
+                f"ON e.seq = l.seq WHERE e.transformation_id = {p} AND l.kind = 'made'",
                 (transformation_id,),
             )
         )
         outputs = {(r[1], r[0], r[3]) for r in rows}
         inputs = {r[2] for r in rows}
-        joined = {
-            (r[0], r[1])
-            for r in conn.execute(
-                f"SELECT d.parent, d.child FROM trace_edges d {group.format(t='d')}",
-                (transformation_id,),
-            )
-        }
+        # The group's edges, made or joined, start at an output and carry one of its events'
+        # seqs; they are looked up by parent (trace_edges has no index on seq).
+        seqs = {r[0] for r in rows}
+        sql = "SELECT parent, child, seq FROM trace_edges WHERE parent IN ({marks})"
+        found = select_in(conn, p, sql, sorted({out for out, _, _ in outputs}))
+        joined = {(r[0], r[1]) for r in found if r[2] in seqs}
         extra: dict[tuple[int, int], tuple[int, int, int, int, int]] = {}
         for out, seq, at in sorted(outputs, key=lambda o: (o[2], o[1])):  # earliest first
             for inp in inputs:
