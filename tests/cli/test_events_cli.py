@@ -35,8 +35,11 @@ def test_capture_trace_and_recall(tmp_path, sqlite_url):
 
     out = tmp_path / "recall.csv"
     recalled = run(sqlite_url, "recall", lot, "--csv", str(out))
-    assert recalled.exit_code == 0 and "affected items" in recalled.output
-    assert out.read_text().splitlines()[1].startswith(vin)
+    rows = out.read_text().splitlines()[1:]
+    assert recalled.exit_code == 0 and rows[0].startswith(vin)
+    # one line per affected item, then the count, in words that agree with it
+    n = len(rows)
+    assert f"\n{n} affected item{'' if n == 1 else 's'}\n" in recalled.output
 
 
 def test_bad_document_is_one_line_and_nothing_stored(tmp_path, sqlite_url):

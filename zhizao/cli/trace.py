@@ -57,7 +57,7 @@ def where_used(ctx: click.Context, item: str, scope: str) -> None:
         answer = TraceService(node.store).where_used([item], scope)
     for used in answer["usedIn"]:
         click.echo(" > ".join(used["path"]))
-    click.echo(f"{answer['count']} items ({scope})")
+    click.echo(f"{_items(answer['count'])} ({scope})")
 
 
 @click.command()
@@ -73,10 +73,14 @@ def recall(ctx: click.Context, items: tuple[str, ...], csv_file: Path | None) ->
         where = row["lastLocation"] or "location unknown"
         owner = row["owningParty"] or "owner unknown"
         click.echo(f"{row['item']}  contains {row['contains']}  at {where}  owned by {owner}")
-    click.echo(f"{len(rows)} affected items")
+    click.echo(_items(len(rows), "affected "))
     if csv_file is not None:
         csv_file.write_text(recall_csv(rows), encoding="utf-8")
         click.echo(f"wrote {csv_file}")
 
 
 COMMANDS = [trace, recall]
+
+
+def _items(count: int, kind: str = "") -> str:
+    return f"{count} {kind}item{'' if count == 1 else 's'}"
