@@ -14,11 +14,14 @@ $(BIN)/python:
 	  exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+# setup.py builds the optional C pre-hash writer (skipped, with a warning, without a compiler).
+BUILD_FILES := pyproject.toml setup.py zhizao/events/_prehash_c.c
+
+$(VENV)/.installed: $(BIN)/python $(BUILD_FILES)
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+$(VENV)/.installed-dev: $(BIN)/python $(BUILD_FILES)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
@@ -58,3 +61,4 @@ bench: install-dev /usr/bin/wrk
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+	find zhizao -name '*.so' -delete
