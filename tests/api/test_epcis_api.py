@@ -198,6 +198,19 @@ def test_query_parameters(epcis):
         assert answer.json()["type"] == "epcisException:QueryParameterException"
 
 
+def test_event_times_before_the_year_1000_sort_first(epcis):
+    """Stored times are zero-padded (`0999-…`): unpadded, year 999 sorted after 2024."""
+    events = [observe("urn:epc:id:sgtin:0614141.107346.9", when="0999-06-01T00:00:00Z"),
+              observe("urn:epc:id:sgtin:0614141.107346.8")]  # fmt: skip
+    assert capture(epcis, document(events))["success"]
+    early = event_list(epcis.get("/epcis/events", params={"LT_eventTime": "1000-01-01T00:00:00Z"}))
+    assert [e["epcList"] for e in early] == [["urn:epc:id:sgtin:0614141.107346.9"]]
+    ordered = event_list(
+        epcis.get("/epcis/events", params={"orderBy": "eventTime", "orderDirection": "ASC"})
+    )
+    assert ordered[0]["eventTime"] == "0999-06-01T00:00:00Z"
+
+
 def test_paging_with_link_header(epcis):
     capture(epcis, document([observe(f"urn:epc:id:sgtin:0614141.107346.{i}") for i in range(7)]))
     seen, url = [], "/epcis/events?perPage=3&orderBy=eventTime&orderDirection=ASC"
