@@ -184,3 +184,34 @@ def test_a_transformation_reported_in_steps_joins_each_pair_once(database_url):
         f"hdl:88.118.8160/IN-{n}" for n in range(3)
     ]
     node.close()
+
+
+def test_retracting_one_step_of_a_transformation_unjoins_its_inputs(database_url):
+    """Two events share a transformationID; the first is declared an error. Its inputs are
+    no longer in the second's output, and its output is made of nothing."""
+
+    def step(n):
+        return {
+            "type": "TransformationEvent", "transformationID": "urn:uuid:5f3c-retract",
+            "inputEPCList": [f"hdl:88.118.8160/IN-{n}", "hdl:88.118.8160/IN-SHARED"],
+            "outputEPCList": [f"hdl:88.118.8160/OUT-{n}"], "bizStep": "commissioning",
+            "eventTime": f"2024-03-01T08:0{n}:00Z", "eventTimeZoneOffset": "+00:00",
+        }  # fmt: skip
+
+    node = Node(Settings(database_url=database_url))
+    load(node, [step(0)])
+    load(node, [step(1)])
+    trace = TraceService(node.store)
+    assert flatten(trace.inside("hdl:88.118.8160/OUT-1")["tree"])["hdl:88.118.8160/OUT-1"] == [
+        "hdl:88.118.8160/IN-0", "hdl:88.118.8160/IN-1", "hdl:88.118.8160/IN-SHARED"
+    ]  # fmt: skip
+    correction = step(0) | {"errorDeclaration": {"declarationTime": "2024-04-01T00:00:00Z"}}
+    load(node, [correction])
+    assert flatten(trace.inside("hdl:88.118.8160/OUT-1")["tree"])["hdl:88.118.8160/OUT-1"] == [
+        "hdl:88.118.8160/IN-1", "hdl:88.118.8160/IN-SHARED"
+    ]  # fmt: skip
+    assert flatten(trace.inside("hdl:88.118.8160/OUT-0")["tree"]) == {"hdl:88.118.8160/OUT-0": []}
+    assert trace.where_used(["hdl:88.118.8160/IN-0"], "ever")["count"] == 0
+    edges = node.store.reader().execute("SELECT parent, child FROM trace_edges").fetchall()
+    assert len(edges) == len(set(edges)) == 2
+    node.close()

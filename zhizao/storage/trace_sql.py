@@ -57,6 +57,7 @@ class TraceSql:
                 continue
             links.extend(links_of(record, seq))
         groups = {r.transformation_id for r in records if r.transformation_id}
+        groups |= self._groups_of(conn, retracted)
         if not links and not retracted and not groups:
             return
         labels: dict[str, str] = {}
@@ -80,16 +81,40 @@ class TraceSql:
             self._join_transformation(conn, group)
 
     def _retract(self, conn: Any, seq: int) -> set[int]:
-        """Remove an event's links and edges; the children whose edges must be recomputed."""
+        """Remove an event's links and edges; the children whose edges must be recomputed.
+
+        The edges an event dates all start at one of its links' parents (what it contains,
+        or its outputs, made or joined), so they are found through the parent index. Inputs
+        of a transformation step were also joined to the other steps' outputs: those edges go
+        too, and the caller joins what is left of the group again.
+        """
+        p = self.placeholder
         links = conn.execute(
             self.q("SELECT kind, parent, child FROM trace_links WHERE seq = ?"), (seq,)
         ).fetchall()
+        inputs = sorted({child for kind, _, child in links if kind == "made"})
+        execute_in(
+            conn, p,
+            f"DELETE FROM trace_edges WHERE child IN ({{marks}}) AND seq IN (SELECT e.seq FROM "
+            f"epcis_events e JOIN epcis_events r ON r.transformation_id = e.transformation_id "
+            f"WHERE r.seq = {p})",
+            inputs, seq,
+        )  # fmt: skip
         conn.execute(self.q("DELETE FROM trace_links WHERE seq = ?"), (seq,))
-        conn.execute(self.q("DELETE FROM trace_edges WHERE seq = ?"), (seq,))
+        parents = sorted({parent for _, parent, _ in links})
+        execute_in(
+            conn, p, f"DELETE FROM trace_edges WHERE parent IN ({{marks}}) AND seq = {p}",
+            parents, seq,
+        )  # fmt: skip
         emptied = [parent for kind, parent, _ in links if kind == "delete_all"]
         return {child for _, _, child in links if child is not None} | self._children_ever(
             conn, emptied
         )
+
+    def _groups_of(self, conn: Any, seqs: Sequence[int]) -> set[str]:
+        """The transformationIDs of stored events (a retracted step's group is joined again)."""
+        sql = "SELECT transformation_id FROM epcis_events WHERE seq IN ({marks})"
+        return {r[0] for r in select_in(conn, self.placeholder, sql, seqs) if r[0]}
 
     def _children_ever(self, conn: Any, parents: Sequence[int]) -> set[int]:
         sql = "SELECT child FROM trace_links WHERE kind = 'add' AND parent IN ({marks})"
