@@ -207,7 +207,10 @@ def main() -> None:
             for e in doc["epcisBody"]["eventList"]
         )
         row = {"events": n, "identifiers": ids, "bytes": len(body)}
-        row["sqlite_events_per_s"] = [capture_rate(args.sqlite, body, n) for _ in range(args.runs)]
+        if args.sqlite:
+            row["sqlite_events_per_s"] = [
+                capture_rate(args.sqlite, body, n) for _ in range(args.runs)
+            ]
         if args.postgres:
             row["postgres_events_per_s"] = [
                 capture_rate(args.postgres, body, n) for _ in range(args.runs)

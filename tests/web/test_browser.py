@@ -110,7 +110,8 @@ def test_recall_lists_the_affected_vehicles_and_downloads_them_as_csv(browse, de
     page = browse.open("/recall?lang=en")
     page.fill("#recall-items", demo_site.lot)
     page.click("#recall-go")
-    assert page.locator("#affected").inner_text() == f"{len(expected)} affected items"
+    noun = "item" if len(expected) == 1 else "items"
+    assert page.locator("#affected").inner_text() == f"{len(expected)} affected {noun}"
     assert page.locator("#recall tbody tr").count() == len(expected) > 0
     with page.expect_download() as download:
         page.click("#recall-csv")

@@ -13,7 +13,7 @@ from zhizao.node import Node
 from zhizao.settings import Settings
 from zhizao.stats.period import Period
 from zhizao.web import assets
-from zhizao.web.i18n import Translator
+from zhizao.web.i18n import MESSAGES, SINGULAR_EN, Translator
 from zhizao.web.pages import script_json
 
 
@@ -103,6 +103,15 @@ def test_overview_without_a_zone_subject_explains_what_to_do(tmp_path):
 def test_numbers_in_the_units_readers_use(value, unit, zh, en):
     assert Translator("zh").quantity(value, unit) == zh
     assert Translator("en").quantity(value, unit) == en
+
+
+def test_counts_of_one_are_singular_in_english():
+    en, zh = Translator("en"), Translator("zh")
+    assert en("affected", n=1) == "1 affected item" and en("affected", n=2) == "2 affected items"
+    assert en("projects_signed", n=1) == "1 project signed"
+    assert en("evidence_ok", n=1).startswith("Evidence log verified: 1 entry,")
+    assert zh("affected", n=1) == "受影响1件"
+    assert all(key in MESSAGES for key in SINGULAR_EN)
 
 
 def test_period_names_in_chinese():

@@ -109,6 +109,15 @@ STAGE_NAMES = {
 }  # fmt: skip
 
 
+# English messages that count, in the singular: "1 affected item", not "1 affected items"
+SINGULAR_EN = {
+    "affected": "{n} affected item",
+    "projects_signed": "{n} project signed",
+    "kpi_value": "{n} enterprise",
+    "evidence_ok": "Evidence log verified: {n} entry, every signature valid",
+}
+
+
 class Translator:
     def __init__(self, lang: str) -> None:
         self.lang = lang if lang in LANGS else "en"
@@ -117,6 +126,8 @@ class Translator:
     def __call__(self, key: str, **values: object) -> str:
         pair = MESSAGES.get(key)
         text = key if pair is None else pair[self._i]
+        if self.lang == "en" and values.get("n") == 1:
+            text = SINGULAR_EN.get(key, text)
         return text.format(**values) if values else text
 
     def pick(self, en: str, zh: str) -> str:
