@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import json
 import os
 import random
@@ -155,6 +156,24 @@ def reference_rate(doc: dict) -> float:
     return len(doc["epcisBody"]["eventList"]) / (time.perf_counter() - started)
 
 
+def hash_rates(doc: dict) -> dict[str, float]:
+    """Events hashed per second by zhizao alone, with the C writer and with the Python one
+    (identifier caches emptied first, as for a new document)."""
+    from zhizao.events import hashing
+
+    events = doc["epcisBody"]["eventList"]
+    rates = {}
+    for name, pre_hash in (("c", hashing.pre_hash), ("python", hashing.python_pre_hash)):
+        if name == "c" and hashing.native_pre_hash() is None:
+            continue
+        forget_identifiers()
+        started = time.perf_counter()
+        for event in events:
+            hashlib.sha256(pre_hash(event, {}).encode()).hexdigest()
+        rates[name] = len(events) / (time.perf_counter() - started)
+    return rates
+
+
 def inside_level_by_level(store, trace: TraceService, item: str) -> int:
     """The bare walk, building no answer: one query per level, then the labels in one more.
     The in-run floor `inside` (the same walk plus the tree it returns) is compared with."""
@@ -225,6 +244,9 @@ def main() -> None:
             row["reference_hash_events_per_s"] = [
                 reference_rate(json.loads(body)) for _ in range(args.runs)
             ]
+            hashed = [hash_rates(doc) for _ in range(args.runs)]
+            for kind in hashed[0]:
+                row[f"zhizao_hash_{kind}_events_per_s"] = [h[kind] for h in hashed]
         results["capture"][name] = row
         print(
             name,
