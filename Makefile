@@ -17,12 +17,18 @@ $(BIN)/python:
 # setup.py builds the optional C pre-hash writer (skipped, with a warning, without a compiler).
 BUILD_FILES := pyproject.toml setup.py zhizao/events/_prehash_c.c
 
+NATIVE_CHECK := $(BIN)/python -c "from zhizao.events.hashing import native_pre_hash as n; \
+  n() or print('note: the C hash writer was not built (no C compiler or Python headers; Debian: \
+  apt-get install gcc python3-dev); the Python writer is used: same hashes, slower capture')"
+
 $(VENV)/.installed: $(BIN)/python $(BUILD_FILES)
 	$(BIN)/pip install --quiet -e .
+	@$(NATIVE_CHECK)
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python $(BUILD_FILES)
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@$(NATIVE_CHECK)
 	touch $@ $(VENV)/.installed
 
 # The dashboard's ECharts, from the npm registry, checked against package-lock.json.
