@@ -9,11 +9,6 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension(
-            "zhizao.events._prehash_c",
-            ["zhizao/events/_prehash_c.c"],
-            optional=True,
-            extra_compile_args=["-O2"],
-        )
+        Extension("zhizao.events._prehash_c", ["zhizao/events/_prehash_c.c"], optional=True)
     ]
 )
