@@ -31,7 +31,7 @@ enum { NAMES(AS_ENUM) N_COUNT };
 static const char *name_texts[] = {NAMES(AS_TEXT)};
 static PyObject *key[N_COUNT];   /* "epcList" */
 static PyObject *label[N_COUNT]; /* "epcList=" */
-static PyObject *empty, *equals;
+static PyObject *empty, *equals, *brace_open, *brace_close;
 
 /* Set by configure(): the vocabulary tables and the Python helpers (owned references). */
 static PyObject *vocabulary_prefixes; /* tuple: CBV and GS1 Web URI prefixes */
@@ -48,7 +48,7 @@ static PyObject *last_words, *last_index;
 
 /* What `prehash.Context` holds for one event. */
 typedef struct {
-    PyObject *namespaces; /* borrowed: prefix -> namespace URI without braces */
+    PyObject *namespaces; /* borrowed: prefix -> "{namespace URI}" */
     PyObject *expanded;   /* set of expanded CBV words, or NULL */
     PyObject *by_suffix;  /* the suffix index of `expanded`, found on first use */
 } Ctx;
@@ -149,11 +149,14 @@ static PyObject *text_of(Ctx *c, PyObject *obj) {
             PyObject *uri = head ? PyDict_GetItemWithError(c->namespaces, head) : NULL;
             Py_XDECREF(head);
             if (PyErr_Occurred()) goto fail;
-            if (uri != NULL) {
+            if (uri != NULL) { /* the namespace as written: without its braces */
                 PyObject *rest = PyUnicode_Substring(s, colon + 1, PyUnicode_GET_LENGTH(s));
-                if (rest == NULL) goto fail;
-                Py_SETREF(s, PyUnicode_Concat(uri, rest));
-                Py_DECREF(rest);
+                PyObject *open = rest ? PyUnicode_Replace(uri, brace_open, empty, -1) : NULL;
+                PyObject *bare = open ? PyUnicode_Replace(open, brace_close, empty, -1) : NULL;
+                Py_XDECREF(open);
+                Py_SETREF(s, bare ? PyUnicode_Concat(bare, rest) : NULL);
+                Py_XDECREF(bare);
+                Py_XDECREF(rest);
                 if (s == NULL) return NULL;
             }
         }
@@ -775,10 +778,12 @@ PyMODINIT_FUNC PyInit__prehash_c(void) {
     }
     empty = PyUnicode_FromString("");
     equals = PyUnicode_FromString("=");
+    brace_open = PyUnicode_FromString("{");
+    brace_close = PyUnicode_FromString("}");
     quantity_keys = frozen(N_epcClass, N_quantity, N_uom);
     sensor_element_keys = frozen(N_sensorMetadata, N_sensorReport, -1);
     set_unset_keys = frozen(N_set, N_unset, -1);
-    if (!empty || !equals || !quantity_keys || !sensor_element_keys || !set_unset_keys)
+    if (!empty || !equals || !brace_open || !brace_close || !quantity_keys || !sensor_element_keys || !set_unset_keys)
         return NULL;
     return PyModule_Create(&module_def);
 }

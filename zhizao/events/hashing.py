@@ -222,37 +222,24 @@ def native_pre_hash() -> ModuleType | None:
     return _prehash_c
 
 
-_NO_NAMESPACES: dict[str, str] = {}
-
-
 def pre_hash(event: dict[str, Any], namespaces: dict[str, str]) -> str:
     """The canonical pre-hash string of one event."""
     native = native_pre_hash()
     if native is not None and isinstance(event, dict):
-        # the C writer takes each namespace as the text it is written as (no braces)
-        plain = (
-            {k: v.replace("{", "").replace("}", "") for k, v in namespaces.items()}
-            if namespaces
-            else _NO_NAMESPACES
-        )
-        written = native.pre_hash(event, plain)
+        written = native.pre_hash(event, namespaces)
         if isinstance(written, str):
             return written
-        if written is None:  # extensions or nested data: the tree walk
-            ctx = Context(namespaces)
-            ctx.collect(event)
-            return general_pre_hash(event, ctx)
+        # None: extensions or nested data, the tree walk's; NotImplemented: the Python writer's
+        return python_pre_hash(event, namespaces, direct=written is not None)
     return python_pre_hash(event, namespaces)
 
 
-def python_pre_hash(event: dict[str, Any], namespaces: dict[str, str]) -> str:
-    """`pre_hash` without the C writer."""
+def python_pre_hash(event: dict[str, Any], namespaces: dict[str, str], direct: bool = True) -> str:
+    """`pre_hash` without the C writer (`direct=False`: straight to the tree walk)."""
     ctx = Context(namespaces)
     ctx.collect(event)
-    fast = _fast_pre_hash(event, ctx)
-    if fast is not None:
-        return fast
-    return general_pre_hash(event, ctx)
+    fast = _fast_pre_hash(event, ctx) if direct else None
+    return fast if fast is not None else general_pre_hash(event, ctx)
 
 
 def event_hash(event: dict[str, Any], namespaces: dict[str, str] | None = None) -> str:
