@@ -26,18 +26,23 @@ class TraceSql:
 
     def node_ids(self, conn: Any, labels: dict[str, str]) -> tuple[dict[str, int], set[int]]:
         """name → node id, creating the missing nodes (`labels`: name → original form); and
-        the ids created now, which no earlier event can have linked."""
+        the ids created now, which no earlier event can have linked.
+
+        Runs under the events lock (`lock_events`), like seq allocation: no other writer adds
+        nodes meanwhile, so new ones are numbered from max(node) without reading them back.
+        """
         names = list(labels)
         found = self._lookup_nodes(conn, names)
-        missing = [(n, labels[n]) for n in names if n not in found]
+        missing = [n for n in names if n not in found]
         if not missing:
             return found, set()
+        first = conn.execute("SELECT coalesce(max(node), 0) FROM trace_nodes").fetchone()[0] + 1
+        created = dict(zip(missing, range(first, first + len(missing)), strict=True))
         many(
             conn,
-            self.q("INSERT INTO trace_nodes (name, label) VALUES (?, ?) ON CONFLICT DO NOTHING"),
-            missing,
+            self.q("INSERT INTO trace_nodes (node, name, label) VALUES (?, ?, ?)"),
+            [(node, name, labels[name]) for name, node in created.items()],
         )
-        created = self._lookup_nodes(conn, [n for n, _ in missing])
         found.update(created)
         return found, set(created.values())
 
@@ -169,6 +174,11 @@ class TraceSql:
         )  # fmt: skip
         edges = []
         for child, links in own.items():
+            if len(links) == 1 and links[0].kind == "add" and links[0].parent not in emptied:
+                # the common case (an item put in once): one open edge, no interval sweep
+                only = links[0]
+                edges.append((int(only.parent), child, only.at, FOREVER, only.seq))
+                continue
             seq_of = {(k.parent, k.at): k.seq for k in links if k.kind == "add"}
             links += [d for parent in {k.parent for k in links} for d in emptied.get(parent, ())]
             edges += [
