@@ -129,6 +129,19 @@ def test_aggregation_add_needs_parent(epcis):
     assert "event 0: parentID" in job["errors"][0]["detail"]
 
 
+def test_a_digital_link_with_a_wrong_check_digit_is_refused(epcis):
+    wrong = "https://id.gs1.org/01/10614141073465/21/2017"  # the GTIN ends in 4
+    good = observe("urn:epc:id:sgtin:0614141.107346.2017")
+    job = capture(epcis, document([good, observe(wrong)]))
+    assert not job["success"] and event_list(epcis.get("/epcis/events")) == []
+    detail = job["errors"][0]["detail"]
+    assert detail.startswith("event 1: epcList[0]: ") and "it should be 4" in detail
+    answer = epcis.post("/epcis/events", content=json.dumps(observe(wrong) | {"@context": CTX}))
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["type"] == "epcisException:ValidationException"
+    assert "epcList[0]" in answer.json()["detail"]
+
+
 def test_bad_documents_are_problems(epcis):
     answer = epcis.post("/epcis/capture", content=b"{not json", headers=LD)
     assert answer.status_code == 400

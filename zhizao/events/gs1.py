@@ -249,6 +249,37 @@ def canonical_gs1(uri: str) -> str | None:
     return None
 
 
+# Keys that end in a GS1 check digit: AI → (key name, where the checked digits are in the
+# canonical value). A GRAI is "0" + 13 digits; an ITIP's first 14 digits are its GTIN.
+_CHECKED_KEYS = {
+    "00": ("SSCC", 0, 18), "01": ("GTIN", 0, 14), "253": ("GDTI", 0, 13),
+    "255": ("GCN", 0, 13), "402": ("GSIN", 0, 17), "414": ("GLN", 0, 13),
+    "417": ("party GLN", 0, 13), "8003": ("GRAI", 1, 14), "8006": ("ITIP", 0, 14),
+    "8017": ("GSRN-P", 0, 18), "8018": ("GSRN", 0, 18),
+}  # fmt: skip
+_CHECKED = re.compile(r"https://id\.gs1\.org/(00|01|253|255|402|414|417|8003|8006|8017|8018)/(\d+)")
+
+
+def check_digit_error(uri: str) -> str | None:
+    """Why a GS1 Digital Link's key has a wrong check digit, or None.
+
+    An EPC URN carries no check digit (it is computed), but a Digital Link states one; a
+    typo there would make a different identifier that never matches its URN twin.
+    """
+    if not uri.startswith(("http://", "https://")):
+        return None
+    canonical = canonical_gs1(uri)
+    m = _CHECKED.match(canonical) if canonical else None
+    if m is None:
+        return None
+    name, start, end = _CHECKED_KEYS[m[1]]
+    key = m[2][start:end]
+    expected = check_digit(key[:-1])
+    if int(key[-1]) == expected:
+        return None
+    return f"{uri}: the {name} {key} has check digit {key[-1]}; it should be {expected}"
+
+
 def is_pattern(uri: str) -> bool:
     """EPC pattern URIs (`urn:epc:idpat:…:*`) name every instance of a class."""
     return uri.startswith("urn:epc:idpat:")

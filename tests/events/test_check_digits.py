@@ -1,0 +1,68 @@
+"""GS1 keys written as Digital Links must carry the right check digit (GenSpecs 7.9.1)."""
+
+import re
+
+import pytest
+
+from tests.events.examples import events_of, example_paths, load
+from zhizao.events.gs1 import check_digit, check_digit_error
+from zhizao.events.validation import rule_problems
+
+# (Digital Link with `{key}` where the checked digits go, how many digits before the check digit)
+KEYS = [
+    ("https://id.gs1.org/00/{key}", 17),
+    ("https://id.gs1.org/01/{key}/21/X1", 13),
+    ("https://example.com/01/{key}/10/LOT9", 13),
+    ("https://id.gs1.org/253/{key}ABC", 12),
+    ("https://id.gs1.org/255/{key}42", 12),
+    ("https://id.gs1.org/402/{key}", 16),
+    ("https://id.gs1.org/414/{key}/254/7", 12),
+    ("https://id.gs1.org/417/{key}", 12),
+    ("https://id.gs1.org/8003/0{key}SER", 12),
+    ("https://id.gs1.org/8006/{key}0102", 13),
+    ("https://id.gs1.org/8017/{key}", 17),
+    ("https://id.gs1.org/8018/{key}", 17),
+]
+
+
+@pytest.mark.parametrize(("template", "digits"), KEYS)
+def test_every_wrong_check_digit_is_named_and_the_right_one_passes(template, digits):
+    body = "950600013435204711"[:digits]
+    right = check_digit(body)
+    assert check_digit_error(template.format(key=f"{body}{right}")) is None
+    for wrong in set(range(10)) - {right}:
+        error = check_digit_error(template.format(key=f"{body}{wrong}"))
+        assert error is not None and error.endswith(f"check digit {wrong}; it should be {right}")
+
+
+def test_forms_without_a_stated_check_digit_are_not_checked():
+    assert check_digit_error("urn:epc:id:sgtin:0614141.107346.2017") is None
+    assert check_digit_error("hdl:88.118.8160/PACK-1") is None
+    assert check_digit_error("https://example.com/not/a/key") is None
+
+
+def test_every_digital_link_in_the_official_examples_passes():
+    checked = 0
+    for path in example_paths():
+        for index, event in enumerate(events_of(load(path))):
+            assert rule_problems(event, index) == [], path.name
+            checked += len(re.findall(r"https?://[^\"]*/(?:01|414|8003|253)/\d", str(event)))
+    assert checked > 10  # the examples do use Digital Links
+
+
+def test_the_problem_names_the_field_of_the_identifier():
+    event = {
+        "type": "AggregationEvent",
+        "action": "ADD",
+        "parentID": "urn:epc:id:sscc:0614141.1234567890",
+    }
+    event |= {
+        "childEPCs": ["https://id.gs1.org/01/09506000134352/21/1", "https://id.gs1.org/01/09506000134353/21/2"],
+        "childQuantityList": [{"epcClass": "https://id.gs1.org/01/09506000134350/10/L1"}],
+        "readPoint": {"id": "https://id.gs1.org/414/9506000134308"},
+    }  # fmt: skip
+    fields = [p.field for p in rule_problems(event, 4)]
+    assert fields == ["readPoint.id", "childEPCs[1]", "childQuantityList[0].epcClass"]
+    assert str(rule_problems(event, 4)[0]).startswith(
+        "event 4: readPoint.id: https://id.gs1.org/414/"
+    )
