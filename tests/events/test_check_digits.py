@@ -1,13 +1,16 @@
 """GS1 keys written as Digital Links must carry the right check digit (GenSpecs 7.9.1)."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
 from tests.events.examples import events_of, example_paths, load
+from zhizao.errors import EventValidationError
+from zhizao.events.capture import prepare_document, prepare_event
 from zhizao.events.gs1 import check_digit, check_digit_error
-from zhizao.events.validation import rule_problems
 
+CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"]
 # (Digital Link with `{key}` where the checked digits go, how many digits before the check digit)
 KEYS = [
     ("https://id.gs1.org/00/{key}", 17),
@@ -44,25 +47,41 @@ def test_forms_without_a_stated_check_digit_are_not_checked():
 def test_every_digital_link_in_the_official_examples_passes():
     checked = 0
     for path in example_paths():
-        for index, event in enumerate(events_of(load(path))):
-            assert rule_problems(event, index) == [], path.name
-            checked += len(re.findall(r"https?://[^\"]*/(?:01|414|8003|253)/\d", str(event)))
+        doc = load(path)
+        prepared = prepare_document(doc, datetime.now(UTC), "rollback")
+        assert prepared.problems == [], path.name
+        checked += len(re.findall(r"https?://[^']*/(?:01|414|8003|253)/\d", str(events_of(doc))))
     assert checked > 10  # the examples do use Digital Links
 
 
-def test_the_problem_names_the_field_of_the_identifier():
-    event = {
-        "type": "AggregationEvent",
-        "action": "ADD",
-        "parentID": "urn:epc:id:sscc:0614141.1234567890",
-    }
-    event |= {
+def test_the_problem_names_the_event_and_the_field_of_the_identifier():
+    good = {"type": "ObjectEvent", "action": "OBSERVE", "eventTime": "2024-01-01T00:00:00Z"}
+    good |= {"eventTimeZoneOffset": "+00:00", "epcList": ["urn:epc:id:sgtin:0614141.107346.1"]}
+    bad = {"type": "AggregationEvent", "action": "ADD", "eventTime": "2024-01-01T00:00:00Z"}
+    bad |= {
+        "eventTimeZoneOffset": "+00:00", "parentID": "urn:epc:id:sscc:0614141.1234567890",
         "childEPCs": ["https://id.gs1.org/01/09506000134352/21/1", "https://id.gs1.org/01/09506000134353/21/2"],
-        "childQuantityList": [{"epcClass": "https://id.gs1.org/01/09506000134350/10/L1"}],
-        "readPoint": {"id": "https://id.gs1.org/414/9506000134308"},
     }  # fmt: skip
-    fields = [p.field for p in rule_problems(event, 4)]
-    assert fields == ["readPoint.id", "childEPCs[1]", "childQuantityList[0].epcClass"]
-    assert str(rule_problems(event, 4)[0]).startswith(
-        "event 4: readPoint.id: https://id.gs1.org/414/"
-    )
+    wrong_class = good | {
+        "quantityList": [{"epcClass": "https://id.gs1.org/01/09506000134350/10/L1"}]
+    }
+    wrong_place = good | {"readPoint": {"id": "https://id.gs1.org/414/9506000134308"}}
+    doc = document([good, bad, wrong_class, good, wrong_place])
+    kept = prepare_document(doc, datetime.now(UTC), "proceed")
+    assert kept.indexes == [0, 3]
+    assert [str(p).split(": ")[:2] for p in kept.problems] == [
+        ["event 1", "childEPCs[1]"],
+        ["event 2", "quantityList[0].epcClass"],
+        ["event 4", "readPoint.id"],
+    ]
+    refused = prepare_document(doc, datetime.now(UTC), "rollback")
+    assert refused.records == [] and len(refused.problems) == 3
+    with pytest.raises(EventValidationError, match=r"^childEPCs\[1\]: .*should be 2$"):
+        prepare_event(bad | {"@context": CONTEXT}, datetime.now(UTC))
+
+
+def document(events):
+    return {
+        "@context": CONTEXT, "type": "EPCISDocument", "schemaVersion": "2.0",
+        "creationDate": "2024-01-01T00:00:00Z", "epcisBody": {"eventList": events},
+    }  # fmt: skip

@@ -13,8 +13,8 @@ from typing import Any
 
 from zhizao.errors import EventValidationError
 from zhizao.events.hashing import namespaces_of
-from zhizao.events.record import EventRecord, build_record
-from zhizao.events.validation import Problem, rule_problems, schema_problems
+from zhizao.events.record import EventRecord, WrongCheckDigit, build_record
+from zhizao.events.validation import Problem, identifier_field, rule_problems, schema_problems
 
 BEHAVIOURS = ("rollback", "proceed")
 
@@ -65,10 +65,17 @@ def prepare_document(
     prepared = Prepared(problems=problems)
     for index, event in enumerate(events):
         if index not in bad:
-            prepared.records.append(build_record(event, namespaces, record_time))
-            prepared.indexes.append(index)
+            try:
+                prepared.records.append(build_record(event, namespaces, record_time))
+                prepared.indexes.append(index)
+            except WrongCheckDigit as exc:  # found while the identifiers are canonicalised
+                field = identifier_field(event, exc.value)
+                prepared.problems.append(Problem(index, field, str(exc)))
         if progress is not None and index % 1000 == 999:
             progress(1000)
+    prepared.problems.sort(key=lambda p: p.index or 0)
+    if prepared.problems and behaviour == "rollback":
+        return Prepared(problems=prepared.problems)
     return prepared
 
 
@@ -77,7 +84,10 @@ def prepare_event(event: Any, record_time: datetime) -> EventRecord:
     if not isinstance(event, dict):
         raise EventValidationError("The body must be a JSON object (one EPCIS event)")
     problems = schema_problems(event) or rule_problems(event, None)
-    if problems:
-        first = problems[0]
-        raise EventValidationError(f"{first.field}: {first.message}", field=first.field or None)
-    return build_record(event, namespaces_of(event.get("@context")), record_time)
+    if not problems:
+        try:
+            return build_record(event, namespaces_of(event.get("@context")), record_time)
+        except WrongCheckDigit as exc:
+            problems = [Problem(None, identifier_field(event, exc.value), str(exc))]
+    first = problems[0]
+    raise EventValidationError(f"{first.field}: {first.message}", field=first.field or None)

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from zhizao.errors import EventValidationError
+from zhizao.events.gs1 import check_digit_error
 from zhizao.events.hashing import event_hash
 from zhizao.events.ids import canonical_id
 from zhizao.events.vocab import canonical_term
@@ -153,4 +155,31 @@ def build_record(
             )
     if "sensorElementList" in event:
         record.sensors = _sensors(event)
+    _check_digital_links(record)
     return record
+
+
+class WrongCheckDigit(EventValidationError):
+    """A GS1 key written as a Digital Link states a check digit that does not match."""
+
+    def __init__(self, value: str, message: str) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+def _check_digital_links(record: EventRecord) -> None:
+    """A mistyped check digit would make another identifier, one that never matches its EPC
+    URN twin (a recall would miss it). Checked here, where the identifiers are in hand, so
+    the capture path walks them once; only values written as URLs can state a check digit."""
+    for use in record.ids:
+        if use.original.startswith("http"):
+            _check_digit(use.original)
+    for place in ("readPoint", "bizLocation"):
+        if place in record.body and str(record.body[place].get("id")).startswith("http"):
+            _check_digit(record.body[place]["id"])
+
+
+def _check_digit(value: str) -> None:
+    error = check_digit_error(value)
+    if error is not None:
+        raise WrongCheckDigit(value, error)

@@ -6,14 +6,12 @@ problem names where it is: `eventList[3].readPoint.id`, so a sender can fix its 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import jsonschema_rs
 
-from zhizao.events.gs1 import check_digit_error
 from zhizao.events.vocab import standard_file
 
 _EVENT_LIST = ("epcisBody", "eventList")
@@ -94,10 +92,6 @@ def rule_problems(event: dict[str, Any], index: int | None) -> list[Problem]:
         and not event.get("bizTransactionList")
     ):
         problems.append(Problem(index, "bizTransactionList", "needs at least one bizTransaction"))
-    for field, uri in _identifiers(event):
-        error = check_digit_error(uri)
-        if error is not None:
-            problems.append(Problem(index, field, error))
     return problems
 
 
@@ -105,18 +99,19 @@ _ID_LISTS = ("epcList", "childEPCs", "inputEPCList", "outputEPCList")
 _CLASS_LISTS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
 
 
-def _identifiers(event: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(field path, value) of every identifier zhizao matches on (shape already validated)."""
-    if isinstance(event.get("parentID"), str):
-        yield "parentID", event["parentID"]
+def identifier_field(event: dict[str, Any], value: str) -> str:
+    """Where in an event an identifier is written (`childEPCs[1]`), to name it in a problem."""
+    if event.get("parentID") == value:
+        return "parentID"
     for name in ("readPoint", "bizLocation"):
-        if isinstance(event.get(name), dict) and isinstance(event[name].get("id"), str):
-            yield f"{name}.id", event[name]["id"]
+        if isinstance(event.get(name), dict) and event[name].get("id") == value:
+            return f"{name}.id"
     for name in _ID_LISTS:
-        for i, value in enumerate(event.get(name) or ()):
-            if isinstance(value, str):
-                yield f"{name}[{i}]", value
+        for i, item in enumerate(event.get(name) or ()):
+            if item == value:
+                return f"{name}[{i}]"
     for name in _CLASS_LISTS:
         for i, element in enumerate(event.get(name) or ()):
-            if isinstance(element, dict) and isinstance(element.get("epcClass"), str):
-                yield f"{name}[{i}].epcClass", element["epcClass"]
+            if isinstance(element, dict) and element.get("epcClass") == value:
+                return f"{name}[{i}].epcClass"
+    return ""
