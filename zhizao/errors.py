@@ -124,6 +124,15 @@ class EventValidationError(EventsError):
     exception = "ValidationException"
 
 
+class WrongCheckDigit(EventValidationError):
+    """A GS1 key written as a Digital Link states a check digit that does not match;
+    `value` is the identifier, so the caller can say where in the event it is written."""
+
+    def __init__(self, value: str, message: str) -> None:
+        super().__init__(message)
+        self.value = value
+
+
 class QueryParameterError(EventsError):
     """A query parameter is unknown, malformed or used against the rules."""
 

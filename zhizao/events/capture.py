@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from zhizao.errors import EventValidationError
+from zhizao.errors import EventValidationError, WrongCheckDigit
 from zhizao.events.hashing import namespaces_of
-from zhizao.events.record import EventRecord, WrongCheckDigit, build_record
+from zhizao.events.record import EventRecord, build_record
 from zhizao.events.validation import Problem, identifier_field, rule_problems, schema_problems
 
 BEHAVIOURS = ("rollback", "proceed")

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from zhizao.errors import EventValidationError
+from zhizao.errors import WrongCheckDigit
 from zhizao.events.gs1 import check_digit_error
 from zhizao.events.hashing import event_hash
 from zhizao.events.ids import canonical_id
@@ -157,14 +157,6 @@ def build_record(
         record.sensors = _sensors(event)
     _check_digital_links(record)
     return record
-
-
-class WrongCheckDigit(EventValidationError):
-    """A GS1 key written as a Digital Link states a check digit that does not match."""
-
-    def __init__(self, value: str, message: str) -> None:
-        super().__init__(message)
-        self.value = value
 
 
 def _check_digital_links(record: EventRecord) -> None:
