@@ -13,8 +13,8 @@ from typing import Any
 
 from zhizao.errors import EventValidationError, WrongCheckDigit
 from zhizao.events.hashing import namespaces_of
-from zhizao.events.record import EventRecord, build_record
-from zhizao.events.validation import Problem, identifier_field, rule_problems, schema_problems
+from zhizao.events.record import EventRecord, build_record, identifier_field
+from zhizao.events.validation import Problem, rule_problems, schema_problems
 
 BEHAVIOURS = ("rollback", "proceed")
 

@@ -175,3 +175,21 @@ def _check_digit(value: str) -> None:
     error = check_digit_error(value)
     if error is not None:
         raise WrongCheckDigit(value, error)
+
+
+def identifier_field(event: dict[str, Any], value: str) -> str:
+    """Where in an event an identifier is written (`childEPCs[1]`), to name it in a problem."""
+    if event.get("parentID") == value:
+        return "parentID"
+    for name in ("readPoint", "bizLocation"):
+        if isinstance(event.get(name), dict) and event[name].get("id") == value:
+            return f"{name}.id"
+    for name, _ in EPC_ROLES:
+        for i, item in enumerate(event.get(name) or ()):
+            if item == value:
+                return f"{name}[{i}]"
+    for name, _ in CLASS_ROLES:
+        for i, element in enumerate(event.get(name) or ()):
+            if isinstance(element, dict) and element.get("epcClass") == value:
+                return f"{name}[{i}].epcClass"
+    return ""

@@ -93,25 +93,3 @@ def rule_problems(event: dict[str, Any], index: int | None) -> list[Problem]:
     ):
         problems.append(Problem(index, "bizTransactionList", "needs at least one bizTransaction"))
     return problems
-
-
-_ID_LISTS = ("epcList", "childEPCs", "inputEPCList", "outputEPCList")
-_CLASS_LISTS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
-
-
-def identifier_field(event: dict[str, Any], value: str) -> str:
-    """Where in an event an identifier is written (`childEPCs[1]`), to name it in a problem."""
-    if event.get("parentID") == value:
-        return "parentID"
-    for name in ("readPoint", "bizLocation"):
-        if isinstance(event.get(name), dict) and event[name].get("id") == value:
-            return f"{name}.id"
-    for name in _ID_LISTS:
-        for i, item in enumerate(event.get(name) or ()):
-            if item == value:
-                return f"{name}[{i}]"
-    for name in _CLASS_LISTS:
-        for i, element in enumerate(event.get(name) or ()):
-            if isinstance(element, dict) and element.get("epcClass") == value:
-                return f"{name}[{i}].epcClass"
-    return ""
