@@ -58,6 +58,29 @@ def test_migrations_are_versioned_idempotent_and_upgrade(database_url, store):
     again.close()
 
 
+def test_a_job_accepted_before_the_documents_moved_out_of_the_job_row_still_runs(
+    database_url, store
+):
+    # Migration 8 moved capture documents into their own table: a job acknowledged by an
+    # older version keeps its document and can still be claimed and finished.
+    with store.transaction() as conn:
+        conn.execute("DROP TABLE epcis_capture_documents")
+        conn.execute("ALTER TABLE epcis_capture_jobs ADD COLUMN document TEXT")
+        conn.execute(
+            "INSERT INTO epcis_capture_jobs (capture_id, created_at, running, success, "
+            "behaviour, document) VALUES ('old', '2024-01-01T00:00:00Z', 1, 1, 'rollback', "
+            '\'{"type": "EPCISDocument"}\')'
+        )
+        conn.execute("DELETE FROM schema_migrations WHERE version >= 8")
+    again = open_store(database_url)
+    assert again.claim_job("old", 60) == ("rollback", '{"type": "EPCISDocument"}')
+    again.save_events([], "old", ("2024-01-01T00:00:01Z", True, []))
+    assert again.job("old")["running"] is False
+    remaining = again.reader().execute("SELECT count(*) FROM epcis_capture_documents")
+    assert remaining.fetchone()[0] == 0
+    again.close()
+
+
 def test_sessions_expire_and_close(store):
     store.put_session(Session("a", "bg==", None, 100))
     assert store.get_session("a", 100) is not None

@@ -180,9 +180,13 @@ class EventsSql:
             conn.execute(
                 self.q(
                     "INSERT INTO epcis_capture_jobs (capture_id, created_at, running, success, "
-                    "behaviour, document) VALUES (?, ?, 1, 1, ?, ?)"
+                    "behaviour) VALUES (?, ?, 1, 1, ?)"
                 ),
-                (capture_id, created_at, behaviour, document),
+                (capture_id, created_at, behaviour),
+            )
+            conn.execute(
+                self.q("INSERT INTO epcis_capture_documents (capture_id, document) VALUES (?, ?)"),
+                (capture_id, document),
             )
 
     def claim_job(
@@ -196,12 +200,19 @@ class EventsSql:
             row = conn.execute(
                 self.q(
                     "UPDATE epcis_capture_jobs SET claimed_until = ? "
-                    "WHERE capture_id = ? AND running = 1 AND claimed_until < ? "
-                    f"RETURNING behaviour, {'document' if with_document else 'NULL'}"
+                    "WHERE capture_id = ? AND running = 1 AND claimed_until < ? RETURNING behaviour"
                 ),
                 (now + lease_seconds, capture_id, now),
             ).fetchone()
-            return None if row is None else (row[0], row[1])
+            if row is None:
+                return None
+            if not with_document:
+                return row[0], None
+            document = conn.execute(
+                self.q("SELECT document FROM epcis_capture_documents WHERE capture_id = ?"),
+                (capture_id,),
+            ).fetchone()
+            return row[0], document[0] if document else None
 
     def pending_jobs(self) -> list[str]:
         """Running jobs whose lease has lapsed: acknowledged, but their worker is gone."""
@@ -220,7 +231,7 @@ class EventsSql:
         done = conn.execute(
             self.q(
                 "UPDATE epcis_capture_jobs SET running = 0, success = ?, finished_at = ?, "
-                "errors = ?, document = NULL WHERE capture_id = ? AND running = 1"
+                "errors = ? WHERE capture_id = ? AND running = 1"
             ),
             (1 if success else 0, finished_at, json.dumps(errors), capture_id),
         )
@@ -228,6 +239,9 @@ class EventsSql:
             # Another worker finished it first (its lease outlived ours): keep its result and
             # roll back ours.
             raise JobAlreadyFinished(capture_id)
+        conn.execute(
+            self.q("DELETE FROM epcis_capture_documents WHERE capture_id = ?"), (capture_id,)
+        )
 
     def job(self, capture_id: str) -> dict[str, Any]:
         row = (
