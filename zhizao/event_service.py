@@ -63,9 +63,13 @@ def problem(exc: EventsError) -> dict[str, Any]:
     }
 
 
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def parse_json(body: bytes) -> Any:
     try:
-        return json.loads(body)
+        return json.loads(body, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError) as exc:
         raise EventValidationError(f"The body is not JSON: {exc}") from None
     except RecursionError:

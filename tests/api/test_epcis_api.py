@@ -153,6 +153,11 @@ def test_bad_documents_are_problems(epcis):
     assert answer.json()["type"] == "epcisException:CaptureLimitExceededException"
     answer = epcis.post("/epcis/capture", content="x", headers={"Content-Type": "text/plain"})
     assert answer.status_code == 400 and "Content-Type" in answer.json()["detail"]
+    # NaN is Python's extension, not JSON (RFC 8259): refused, not stored as null or NaN
+    sensor = {"sensorElementList": [{"sensorReport": [{"type": "Energy", "value": 1}]}]}
+    text = json.dumps(observe("urn:epc:id:sgtin:0614141.107346.1", **sensor) | {"@context": CTX})
+    answer = epcis.post("/epcis/events", content=text.replace('"value": 1', '"value": NaN'))
+    assert answer.status_code == 400 and "NaN" in answer.json()["detail"], answer.text
 
 
 def test_single_event_capture_and_409(epcis):
@@ -169,6 +174,18 @@ def test_single_event_capture_and_409(epcis):
     assert len(found) == 2 and "errorDeclaration" in found[1]
     flagged = event_list(epcis.get("/epcis/events?EXISTS_errorDeclaration"))
     assert len(flagged) == 1
+
+
+def test_numbers_are_returned_as_captured(epcis):
+    # An extension may hold an integer beyond 64 bits: it is kept exact, not made a float.
+    extension = {"example:count": 2**70 + 1, "example:share": 3.2e-05, "example:n": 7}
+    event = observe("urn:epc:id:sgtin:0614141.107346.8") | extension
+    event["@context"] = [*CTX, {"example": "https://example.com/"}]
+    created = epcis.post("/epcis/events", content=json.dumps(event), headers=LD)
+    assert created.status_code == 201, created.text
+    (stored,) = event_list(epcis.get(created.headers["location"]))
+    assert {k: stored[k] for k in extension} == extension
+    assert type(stored["example:count"]) is int and type(stored["example:share"]) is float
 
 
 def test_query_parameters(epcis):
