@@ -38,6 +38,7 @@ CLASS_ROLES = (
 # for the rare body orjson refuses (an integer beyond 64 bits); made once, as json.dumps with
 # options builds a new encoder on every call
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_NUMBERS = (int, float)
 SENSOR_FIELDS = ("value", "minValue", "maxValue", "meanValue", "sDev", "percValue")
 
 
@@ -106,7 +107,7 @@ def _sensors(event: dict[str, Any]) -> list[tuple[str, str, str, float]]:
             uom = str(report.get("uom", ""))
             for name in SENSOR_FIELDS:
                 value = report.get(name)
-                if isinstance(value, int | float) and not isinstance(value, bool):
+                if type(value) in _NUMBERS:  # not bool, a subclass of int
                     out.append((kind, uom, name, float(value)))
     return out
 
@@ -122,34 +123,37 @@ def build_record(
     event: dict[str, Any], namespaces: dict[str, str], record_time: datetime
 ) -> EventRecord:
     """The record of one valid event; the eventID is its CBV hash when it has none."""
-    event_id = event.get("eventID") or event_hash(event, namespaces)
-    body = {k: v for k, v in event.items() if k != "@context"}
+    get = event.get
+    event_id = get("eventID") or event_hash(event, namespaces)
+    body = dict(event)
+    body.pop("@context", None)
     body["eventID"] = event_id
     stored_time, body["recordTime"] = _record_time_texts(record_time)
+    biz_step, disposition = get("bizStep"), get("disposition")
+    read_point, biz_location = get("readPoint"), get("bizLocation")
     record = EventRecord(
-        event_id=event_id,
-        event_type=event["type"],
-        event_time=utc_text(parse_time(event["eventTime"])),
-        record_time=stored_time,
-        action=event.get("action"),
-        biz_step=canonical_term("bizStep", event["bizStep"]) if "bizStep" in event else None,
-        disposition=(
-            canonical_term("disposition", event["disposition"]) if "disposition" in event else None
-        ),
-        read_point=canonical_id(event["readPoint"]["id"]) if "readPoint" in event else None,
-        biz_location=(canonical_id(event["bizLocation"]["id"]) if "bizLocation" in event else None),
-        transformation_id=event.get("transformationID"),
-        error_declaration=event.get("errorDeclaration"),
-        body=body,
+        event_id,
+        event["type"],
+        utc_text(parse_time(event["eventTime"])),
+        stored_time,
+        get("action"),
+        None if biz_step is None else canonical_term("bizStep", biz_step),
+        None if disposition is None else canonical_term("disposition", disposition),
+        None if read_point is None else canonical_id(read_point["id"]),
+        None if biz_location is None else canonical_id(biz_location["id"]),
+        get("transformationID"),
+        get("errorDeclaration"),
+        body,
     )
     ids = record.ids
-    if "parentID" in event:
-        ids.append(IdentifierUse("parent", canonical_id(event["parentID"]), event["parentID"]))
+    parent = get("parentID")
+    if parent is not None:
+        ids.append(IdentifierUse("parent", canonical_id(parent), parent))
     for name, role in EPC_ROLES:
-        for epc in event.get(name) or ():
+        for epc in get(name) or ():
             ids.append(IdentifierUse(role, canonical_id(epc), epc))
     for name, role in CLASS_ROLES:
-        for element in event.get(name) or ():
+        for element in get(name) or ():
             quantity = element.get("quantity")
             ids.append(
                 IdentifierUse(
