@@ -142,45 +142,51 @@ class TraceSql:
         if not children:
             return
         p = self.placeholder
-        ordered = sorted(children - new)
-        own: dict[int, list[Link]] = {}
-        older = select_in(
-            conn, p,
-            "SELECT seq, kind, parent, child, at FROM trace_links WHERE child IN ({marks}) "
-            f"AND kind IN ('add', 'delete') AND seq < {p}",
-            ordered, first_seq,
+        # Link rows stay (seq, kind, parent, child, at) tuples of node ids: most children take
+        # the fast path below, and only the others become `Link`s for the interval sweep.
+        older = list(
+            select_in(
+                conn, p,
+                "SELECT seq, kind, parent, child, at FROM trace_links WHERE child IN ({marks}) "
+                f"AND kind IN ('add', 'delete') AND seq < {p}",
+                sorted(children - new), first_seq,
+            )
         )  # fmt: skip
-        for seq, kind, parent, child, at in [*older, *batch]:
-            if kind in ("add", "delete") and child in children:
-                own.setdefault(child, []).append(Link(kind, str(parent), str(child), at, seq))
-        parents = sorted({int(k.parent) for links in own.values() for k in links} - new)
-        emptied: dict[str, list[Link]] = {}
-        older = select_in(
+        own: dict[int, list[tuple[Any, ...]]] = {}
+        for row in [*older, *batch]:
+            if row[3] in children and row[1] in ("add", "delete"):
+                own.setdefault(row[3], []).append(row)
+        parents = sorted({row[2] for rows in own.values() for row in rows} - new)
+        emptied: dict[int, list[tuple[Any, ...]]] = {}
+        older_emptied = select_in(
             conn, p,
             f"SELECT seq, kind, parent, child, at FROM trace_links WHERE kind = 'delete_all' "
             f"AND parent IN ({{marks}}) AND seq < {p}",
             parents, first_seq,
         )  # fmt: skip
-        for seq, kind, parent, _, at in [*older, *batch]:
-            if kind == "delete_all":
-                emptied.setdefault(str(parent), []).append(Link(kind, str(parent), None, at, seq))
+        for row in [*older_emptied, *batch]:
+            if row[1] == "delete_all":
+                emptied.setdefault(row[2], []).append(row)
         # Edges exist only for children with older links (a retracted event's went with it).
-        stale = [c for c, links in own.items() if any(k.seq < first_seq for k in links)]
         execute_in(
             conn, p,
             "DELETE FROM trace_edges WHERE child IN ({marks}) AND seq IN (SELECT seq FROM "
             "trace_links WHERE kind = 'add' AND child = trace_edges.child)",
-            stale,
+            sorted({row[3] for row in older}),
         )  # fmt: skip
         edges = []
-        for child, links in own.items():
-            if len(links) == 1 and links[0].kind == "add" and links[0].parent not in emptied:
+        for child, rows in own.items():
+            if len(rows) == 1 and rows[0][1] == "add" and rows[0][2] not in emptied:
                 # the common case (an item put in once): one open edge, no interval sweep
-                only = links[0]
-                edges.append((int(only.parent), child, only.at, FOREVER, only.seq))
+                seq, _, parent, _, at = rows[0]
+                edges.append((parent, child, at, FOREVER, seq))
                 continue
+            rows += [d for parent in {row[2] for row in rows} for d in emptied.get(parent, ())]
+            links = [
+                Link(kind, str(parent), None if of is None else str(of), at, seq)
+                for seq, kind, parent, of, at in rows
+            ]
             seq_of = {(k.parent, k.at): k.seq for k in links if k.kind == "add"}
-            links += [d for parent in {k.parent for k in links} for d in emptied.get(parent, ())]
             edges += [
                 (int(e.parent), child, e.valid_from, e.valid_to, seq_of[(e.parent, e.valid_from)])
                 for e in containment(str(child), links)

@@ -16,8 +16,8 @@ Links are the facts events state; edges are what follows from all the links of o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from zhizao.events.record import EventRecord, parse_time
 
@@ -31,8 +31,7 @@ def micros(moment_text: str) -> int:
     return (parse_time(moment_text) - _EPOCH) // _MICROSECOND
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):  # a tuple: a capture makes one per child, and a tuple is made fast
     kind: str  # "add" | "delete" | "delete_all" | "made"
     parent: str
     child: str | None
@@ -40,8 +39,7 @@ class Link:
     seq: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
     parent: str
     child: str
     valid_from: int
