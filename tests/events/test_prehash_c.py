@@ -138,6 +138,30 @@ def test_same_answer_on_generated_odd_shapes():
     assert fast > 400  # combinations of standard fields stay on the C path
 
 
+# Values the C writer passes through without calling canonical_value, and their neighbours
+# that must still go through it (numbers, CBV URNs anywhere in the text, GS1 keys).
+ODD_VALUES = [
+    "hdl:88.118.8160/x", "hdl:88.1/urn:epcglobal:cbv:bizstep:shipping", "ex:thing",
+    "x urn:epcglobal:cbv:disp:active", "Infinity", "nan", "inf-x", "1e3", " 7", "+3", "-0",
+    ".5", "\u0663", "\u00e9-x", "\x1cx", "urn:epc:id:sgtin:0614141.107346.2017", "urn:epc:x",
+    "https://id.gs1.org/01/09506000134352/21/x", "http://example.com/01/09506000134352",
+    "HTTP://example.com/01/09506000134352", "https:", "VIN:LJ1",
+]  # fmt: skip
+
+
+@needs_native
+def test_values_left_as_they_are_are_those_python_leaves():
+    for value in ODD_VALUES:
+        event = {
+            "type": "ObjectEvent", "action": "OBSERVE", "eventTime": "2024-03-01T08:00:00Z",
+            "eventTimeZoneOffset": "+00:00", "epcList": [value], "readPoint": {"id": value},
+            "bizLocation": {"id": value}, "parentID": value,
+        }  # fmt: skip
+        native = NATIVE.pre_hash(event, NAMESPACES)
+        assert isinstance(native, str), value
+        assert native == python_pre_hash(event, NAMESPACES), value
+
+
 DATES = ["2024-02-29", "2023-02-29", "2024-12-31", "2024-01-01", "0001-01-01", "0002-01-01",
          "9999-12-31", "9998-12-31", "2000-02-29", "1900-02-29", "2024-04-31", "2024-13-01",
          "2024-1-01", "２０24-01-01"]  # fmt: skip

@@ -2,7 +2,8 @@
  *
  * It is the same algorithm step for step: the same fields in the same order, the same sorting
  * (code-point order, as `sorted` on str), the same CBV word expansion (`prehash.Context`).
- * Identifiers are still canonicalised by Python's cached `canonical_value`; timestamps of the
+ * Identifiers are still canonicalised by Python's cached `canonical_value`, except those it
+ * would return unchanged (handles, private URIs: `unchanged`); timestamps of the
  * usual form (`2024-03-01T08:00:00.000+08:00`) are converted here, any other form by Python's
  * `utc_millis`.
  *
@@ -267,8 +268,33 @@ static PyObject *fast_utc_millis(PyObject *text) {
 
 /* --- the writer ----------------------------------------------------------------------------- */
 
+static PyObject *cbv_urn, *epc_urn, *http, *https;
+
+/* Whether canonical_value(text) is text itself, decided without calling it: what is neither a
+ * number, nor a CBV URN, nor a GS1 key (an EPC URN or a Web URI), e.g. a handle `hdl:88.1/x`.
+ * This mirrors prehash.canonical_value step by step (`_numeric` first looks at the first
+ * character: an ASCII one that no number can start with); values the Python cache would
+ * only see once (a document's many item codes) then skip it. */
+static int unchanged(PyObject *text) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n == 0) return 0;
+    Py_UCS4 first = PyUnicode_READ_CHAR(text, 0);
+    if (first > 127 || strchr("0123456789+-.iInN \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", (int)first))
+        return 0;
+    if (PyUnicode_Tailmatch(text, epc_urn, 0, n, -1) || PyUnicode_Tailmatch(text, http, 0, n, -1) ||
+        PyUnicode_Tailmatch(text, https, 0, n, -1))
+        return 0;
+    Py_ssize_t at = PyUnicode_Find(text, cbv_urn, 0, n, 1);
+    return at == -1 ? 1 : (at == -2 ? -1 : 0);
+}
+
 /* canonical_value(text), or utc_millis(text) for a timestamp */
 static PyObject *convert(PyObject *text, int is_time) {
+    if (!is_time) {
+        int same = unchanged(text);
+        if (same < 0) return NULL;
+        if (same) return Py_NewRef(text);
+    }
     PyObject *out = is_time ? fast_utc_millis(text) : NULL;
     if (out == NULL && !PyErr_Occurred())
         out = PyObject_CallOneArg(is_time ? utc_millis : canonical_value, text);
@@ -776,6 +802,11 @@ PyMODINIT_FUNC PyInit__prehash_c(void) {
         label[i] = key[i] ? PyUnicode_FromFormat("%s=", name_texts[i]) : NULL;
         if (label[i] == NULL) return NULL;
     }
+    cbv_urn = PyUnicode_FromString("urn:epcglobal:cbv:");
+    epc_urn = PyUnicode_FromString("urn:epc:");
+    http = PyUnicode_FromString("http://");
+    https = PyUnicode_FromString("https://");
+    if (!cbv_urn || !epc_urn || !http || !https) return NULL;
     empty = PyUnicode_FromString("");
     equals = PyUnicode_FromString("=");
     brace_open = PyUnicode_FromString("{");
