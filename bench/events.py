@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from zhizao.demo.genealogy import documents, generate  # noqa: E402
 from zhizao.events.capture import prepare_document  # noqa: E402
 from zhizao.events.gs1 import canonical_gs1  # noqa: E402
-from zhizao.events.ids import canonical_id  # noqa: E402
+from zhizao.events.ids import canonical_other_id  # noqa: E402
 from zhizao.events.prehash import canonical_value  # noqa: E402
 from zhizao.gc_pause import collection_paused  # noqa: E402
 from zhizao.node import Node  # noqa: E402
@@ -88,7 +88,7 @@ def fresh(url: str) -> Node:
 def forget_identifiers() -> None:
     """Empty the per-identifier caches, so every run captures identifiers it has not seen
     (as a new document does); the static vocabularies stay loaded."""
-    for cached in (canonical_id, canonical_gs1, canonical_value):
+    for cached in (canonical_other_id, canonical_gs1, canonical_value):
         cached.cache_clear()
 
 

@@ -24,14 +24,26 @@ def _handle(text: str) -> str | None:
     prefix, sep, suffix = text.partition("/")
     if not sep or not prefix or not suffix:
         return None
-    return f"hdl:{fold_prefix(prefix)}/{suffix}"
+    return f"hdl:{_folded(prefix)}/{suffix}"
 
 
-@lru_cache(maxsize=131_072)
+@lru_cache(maxsize=1024)
+def _folded(prefix: str) -> str:
+    return fold_prefix(prefix)
+
+
 def canonical_id(value: str) -> str:
     """The form identifiers are matched in."""
     if value.startswith("hdl:"):
+        # Not cached: cheap to fold, and a document's many new item codes would only push the
+        # identifiers worth caching (GS1 keys, whose conversion is not cheap) out of it.
         return _handle(value[4:]) or value
+    return canonical_other_id(value)
+
+
+@lru_cache(maxsize=131_072)
+def canonical_other_id(value: str) -> str:
+    """`canonical_id` of anything but an `hdl:` handle."""
     gs1 = canonical_gs1(value)
     if gs1 is not None:
         return gs1
