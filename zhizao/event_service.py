@@ -32,6 +32,7 @@ from zhizao.events.query import PAGING, QuerySpec, parse_query
 from zhizao.gc_pause import collection_paused
 from zhizao.settings import Settings
 from zhizao.storage import Store
+from zhizao.worker_identity import is_gone, this_holder
 
 log = logging.getLogger("zhizao.epcis")
 JOB_LEASE_SECONDS = 300.0
@@ -137,13 +138,17 @@ class EventService:
         capture_id: str,
         progress: Callable[[int], None] | None = None,
         document: dict[str, Any] | None = None,
+        taking_over: str | None = None,
     ) -> bool:
         """Process a job if no one else holds it; False when there was nothing to do.
 
         `document` is the job's document when the caller still has it parsed (the process that
-        accepted it); a resumed job reads it back from the store.
+        accepted it); a resumed job reads it back from the store. `taking_over`: a holder
+        known to be gone, whose lease need not be waited out.
         """
-        claimed = self.store.claim_job(capture_id, JOB_LEASE_SECONDS, document is None)
+        claimed = self.store.claim_job(
+            capture_id, JOB_LEASE_SECONDS, document is None, this_holder(), taking_over
+        )
         if claimed is None:
             return False
         behaviour, text = claimed
@@ -211,9 +216,9 @@ class EventService:
         except Exception:  # the store closed under us (shutdown): the next start resumes
             log.warning("could not list pending capture jobs", exc_info=True)
             return 0
-        for capture_id in pending:
+        for capture_id, holder in pending:
             try:
-                done += self.run_job(capture_id)
+                done += self.run_job(capture_id, taking_over=holder if is_gone(holder) else None)
             except Exception:
                 log.exception("capture job %s failed", capture_id)
         return done

@@ -66,6 +66,7 @@ def test_a_job_accepted_before_the_documents_moved_out_of_the_job_row_still_runs
     with store.transaction() as conn:
         conn.execute("DROP TABLE epcis_capture_documents")
         conn.execute("ALTER TABLE epcis_capture_jobs ADD COLUMN document TEXT")
+        conn.execute("ALTER TABLE epcis_capture_jobs DROP COLUMN claimed_by")
         conn.execute(
             "INSERT INTO epcis_capture_jobs (capture_id, created_at, running, success, "
             "behaviour, document) VALUES ('old', '2024-01-01T00:00:00Z', 1, 1, 'rollback', "

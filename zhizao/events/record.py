@@ -7,13 +7,10 @@ times in UTC, sensor values by type and unit.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
-
-import orjson
 
 from zhizao.errors import WrongCheckDigit
 from zhizao.events.gs1 import check_digit_error
@@ -35,9 +32,6 @@ CLASS_ROLES = (
     ("inputQuantityList", "input_class"),
     ("outputQuantityList", "output_class"),
 )
-# for the rare body orjson refuses (an integer beyond 64 bits); made once, as json.dumps with
-# options builds a new encoder on every call
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _NUMBERS = (int, float)
 SENSOR_FIELDS = ("value", "minValue", "maxValue", "meanValue", "sDev", "percValue")
 
@@ -90,13 +84,6 @@ class EventRecord:
         if self.error_declaration is None or "reason" not in self.error_declaration:
             return None
         return canonical_term("errorReason", self.error_declaration["reason"])
-
-    def json(self) -> str:
-        """The stored body: compact JSON (orjson: a sixth of the standard library's time)."""
-        try:
-            return orjson.dumps(self.body).decode()
-        except TypeError:  # an integer beyond 64 bits, which the standard library keeps exact
-            return _COMPACT.encode(self.body)
 
 
 def _sensors(event: dict[str, Any]) -> list[tuple[str, str, str, float]]:

@@ -7,6 +7,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
+
 from zhizao.errors import JobAlreadyFinished, NoSuchResource, ResourceAlreadyExists
 from zhizao.events.query import QuerySpec
 from zhizao.events.record import EventRecord
@@ -18,6 +20,19 @@ INSERT_EVENT = (
     "biz_step, disposition, read_point, biz_location, transformation_id, is_error, error_time, "
     "error_reason, capture_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+# for the rare body orjson refuses (an integer beyond 64 bits); made once, as json.dumps with
+# options builds a new encoder on every call
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def body_json(body: dict[str, Any]) -> str:
+    """An event's stored text: compact JSON (orjson: a sixth of the standard library's time)."""
+    try:
+        return orjson.dumps(body).decode()
+    except TypeError:  # an integer beyond 64 bits, which the standard library keeps exact
+        return _COMPACT.encode(body)
+
+
 JOB_COLUMNS = "capture_id, created_at, finished_at, running, success, behaviour, errors"
 
 
@@ -83,7 +98,7 @@ class EventsSql:
                 (seq, r.event_id, r.event_type, r.event_time, r.record_time, r.action,
                  r.biz_step, r.disposition, r.read_point, r.biz_location, r.transformation_id,
                  1 if r.error_declaration is not None else 0, r.error_time, r.error_reason,
-                 capture_id, r.json())
+                 capture_id, body_json(r.body))
             )  # fmt: skip
             ids.extend((seq, u.role, u.canonical, u.quantity, u.uom) for u in r.ids)
             sensors.extend((seq, *s) for s in r.sensors)
@@ -190,19 +205,29 @@ class EventsSql:
             )
 
     def claim_job(
-        self, capture_id: str, lease_seconds: float, with_document: bool = True
+        self,
+        capture_id: str,
+        lease_seconds: float,
+        with_document: bool = True,
+        holder: str = "",
+        taking_over: str | None = None,
     ) -> tuple[str, str | None] | None:
-        """(behaviour, document) of a running job nobody holds, now held by the caller."""
+        """(behaviour, document) of a running job nobody holds, now held by `holder`.
+
+        `taking_over`: the holder of a lease not yet lapsed, known to be gone (a crashed
+        process of this host), whose job may be taken now.
+        """
         now = time.time()
         # One statement, so two workers racing for the same job cannot both get it: under
         # PostgreSQL's READ COMMITTED a SELECT-then-UPDATE would let both through.
         with self.transaction() as conn:
             row = conn.execute(
                 self.q(
-                    "UPDATE epcis_capture_jobs SET claimed_until = ? "
-                    "WHERE capture_id = ? AND running = 1 AND claimed_until < ? RETURNING behaviour"
+                    "UPDATE epcis_capture_jobs SET claimed_until = ?, claimed_by = ? "
+                    "WHERE capture_id = ? AND running = 1 AND (claimed_until < ? OR "
+                    "claimed_by = ?) RETURNING behaviour"
                 ),
-                (now + lease_seconds, capture_id, now),
+                (now + lease_seconds, holder, capture_id, now, taking_over),
             ).fetchone()
             if row is None:
                 return None
@@ -214,16 +239,15 @@ class EventsSql:
             ).fetchone()
             return row[0], document[0] if document else None
 
-    def pending_jobs(self) -> list[str]:
-        """Running jobs whose lease has lapsed: acknowledged, but their worker is gone."""
+    def pending_jobs(self) -> list[tuple[str, str | None]]:
+        """(capture_id, holder) of every running job, oldest first: acknowledged, and either
+        never claimed, held by a worker whose lease has lapsed, or held by one still in time
+        (the caller tells whether that one is gone)."""
         rows = self.reader().execute(
-            self.q(
-                "SELECT capture_id FROM epcis_capture_jobs WHERE running = 1 "
-                "AND claimed_until < ? ORDER BY created_at"
-            ),
-            (time.time(),),
+            "SELECT capture_id, claimed_by FROM epcis_capture_jobs WHERE running = 1 "
+            "ORDER BY created_at"
         )
-        return [r[0] for r in rows]
+        return [(r[0], r[1]) for r in rows]
 
     def finish_job(
         self, conn: Any, capture_id: str, finished_at: str, success: bool, errors: list[Any]

@@ -8,3 +8,6 @@ CREATE TABLE epcis_capture_documents (
 INSERT INTO epcis_capture_documents (capture_id, document)
     SELECT capture_id, document FROM epcis_capture_jobs WHERE document IS NOT NULL;
 ALTER TABLE epcis_capture_jobs DROP COLUMN document;
+-- Who holds a job's lease (`host:pid:start`), so a restarted node takes over at once the jobs
+-- of a process of its own host that is gone, instead of waiting out their lease.
+ALTER TABLE epcis_capture_jobs ADD COLUMN claimed_by TEXT;
