@@ -216,9 +216,11 @@ class EventService:
         except Exception:  # the store closed under us (shutdown): the next start resumes
             log.warning("could not list pending capture jobs", exc_info=True)
             return 0
-        for capture_id, holder in pending:
+        for capture_id, holder, lapsed in pending:
+            if not lapsed and not is_gone(holder):
+                continue  # a live worker's, in time
             try:
-                done += self.run_job(capture_id, taking_over=holder if is_gone(holder) else None)
+                done += self.run_job(capture_id, taking_over=None if lapsed else holder)
             except Exception:
                 log.exception("capture job %s failed", capture_id)
         return done

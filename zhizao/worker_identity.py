@@ -26,9 +26,14 @@ def _started(pid: int) -> str | None:
     return fields[19].decode()  # field 22: starttime
 
 
-@cache
 def this_holder() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{_started(os.getpid()) or '?'}"
+    # by pid: a server's worker processes are forked, and must not hold jobs in the parent's name
+    return _holder(os.getpid())
+
+
+@cache
+def _holder(pid: int) -> str:
+    return f"{socket.gethostname()}:{pid}:{_started(pid) or '?'}"
 
 
 def is_gone(holder: str | None) -> bool:
@@ -39,7 +44,7 @@ def is_gone(holder: str | None) -> bool:
     parts = holder.rsplit(":", 2)
     if len(parts) != 3 or parts[0] != socket.gethostname() or parts[2] == "?":
         return False
-    if _started(os.getpid()) is None:  # no /proc here: nothing can be told
+    if this_holder().endswith(":?"):  # no /proc here: nothing can be told
         return False
     try:
         pid = int(parts[1])

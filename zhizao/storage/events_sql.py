@@ -239,15 +239,18 @@ class EventsSql:
             ).fetchone()
             return row[0], document[0] if document else None
 
-    def pending_jobs(self) -> list[tuple[str, str | None]]:
-        """(capture_id, holder) of every running job, oldest first: acknowledged, and either
-        never claimed, held by a worker whose lease has lapsed, or held by one still in time
-        (the caller tells whether that one is gone)."""
+    def pending_jobs(self) -> list[tuple[str, str | None, bool]]:
+        """(capture_id, holder, lapsed) of every running job, oldest first: acknowledged and
+        not finished. `lapsed`: nobody holds it in time; otherwise the caller tells whether
+        its holder is gone."""
         rows = self.reader().execute(
-            "SELECT capture_id, claimed_by FROM epcis_capture_jobs WHERE running = 1 "
-            "ORDER BY created_at"
+            self.q(
+                "SELECT capture_id, claimed_by, claimed_until < ? FROM epcis_capture_jobs "
+                "WHERE running = 1 ORDER BY created_at"
+            ),
+            (time.time(),),
         )
-        return [(r[0], r[1]) for r in rows]
+        return [(r[0], r[1], bool(r[2])) for r in rows]
 
     def finish_job(
         self, conn: Any, capture_id: str, finished_at: str, success: bool, errors: list[Any]
