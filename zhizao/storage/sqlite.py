@@ -1,7 +1,8 @@
 """The embedded default store: one SQLite file in WAL mode.
 
 One writer connection (guarded by a lock, BEGIN IMMEDIATE across processes) and one read-only
-connection per thread. synchronous=FULL: an acknowledged write has reached the disk.
+connection per thread. synchronous=FULL: an acknowledged write has reached the disk. The log
+is copied back into the file by a thread of its own (`checkpoint`), not inside commits.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from zhizao.errors import StorageError
+from zhizao.storage.checkpoint import Checkpointer
 from zhizao.storage.sql import SqlStore, migrations
 
 BUSY_TIMEOUT_MS = 10_000
@@ -33,6 +35,7 @@ class SqliteStore(SqlStore):
                 raise StorageError(f"Database folder {parent} does not exist")
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        self._checkpointer = Checkpointer(self.path, BUSY_TIMEOUT_MS)
         try:
             self._writer = self._connect(read_only=False)
             self._migrate()
@@ -53,6 +56,8 @@ class SqliteStore(SqlStore):
         else:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
+            if self.path != ":memory:":
+                conn.execute("PRAGMA wal_autocheckpoint = 0")  # the Checkpointer's work
         return conn
 
     def _migrate(self) -> None:
@@ -98,8 +103,11 @@ class SqliteStore(SqlStore):
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+        if self.path != ":memory:":
+            self._checkpointer.committed()
 
     def close(self) -> None:
+        self._checkpointer.close()
         self._writer.close()
         conn = getattr(self._local, "conn", None)
         if conn is not None:

@@ -1,0 +1,54 @@
+"""The SQLite store copies its write-ahead log back into the file after commits, not in them."""
+
+import os
+import sqlite3
+import time
+
+from zhizao.storage.sqlite import SqliteStore
+
+ROWS = 8_000  # ~8 MB of signing events: past the 1,000 pages that trigger SQLite's own
+
+
+def write_a_lot(store: SqliteStore) -> None:
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO signing_events (id, year, body) VALUES (?, 2024, ?)",
+            [(f"e{i}", "x" * 1000) for i in range(ROWS)],
+        )
+
+
+def test_a_commit_leaves_the_copy_to_the_checkpoint_thread(tmp_path):
+    path = tmp_path / "z.db"
+    store = SqliteStore(path)
+    try:
+        before = os.path.getsize(path)
+        write_a_lot(store)
+        # Committed and durable in the log, not yet copied (the thread waits DELAY_SECONDS):
+        # SQLite's own automatic checkpoint would have grown the file inside the COMMIT.
+        assert os.path.getsize(path) < before + 100_000
+        assert os.path.getsize(f"{path}-wal") > ROWS * 1000
+        deadline = time.monotonic() + 30
+        while os.path.getsize(path) < before + ROWS * 1000 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert os.path.getsize(path) >= before + ROWS * 1000, "no checkpoint within 30 s"
+        # readers see the rows all along, from the log and then from the file
+        assert store.reader().execute("SELECT count(*) FROM signing_events").fetchone()[0] == ROWS
+    finally:
+        store.close()
+
+
+def test_closing_the_store_leaves_everything_in_the_file(tmp_path):
+    path = tmp_path / "z.db"
+    store = SqliteStore(path)
+    write_a_lot(store)
+    store.close()
+    assert not os.path.exists(f"{path}-wal")  # the last connection checkpointed and removed it
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM signing_events").fetchone()[0] == ROWS
+
+
+def test_a_store_that_never_writes_starts_no_thread(tmp_path):
+    store = SqliteStore(tmp_path / "z.db")
+    store.reader().execute("SELECT 1").fetchone()
+    store.close()
+    assert store._checkpointer._thread is None
