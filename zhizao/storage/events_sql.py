@@ -100,8 +100,9 @@ class EventsSql:
                  1 if r.error_declaration is not None else 0, r.error_time, r.error_reason,
                  capture_id, body_json(r.body))
             )  # fmt: skip
-            ids.extend((seq, u.role, u.canonical, u.quantity, u.uom) for u in r.ids)
-            sensors.extend((seq, *s) for s in r.sensors)
+            ids += [(seq, u.role, u.canonical, u.quantity, u.uom) for u in r.ids]
+            if r.sensors:
+                sensors += [(seq, *s) for s in r.sensors]
         many(conn, self.q(INSERT_EVENT), rows)
         many(conn, self.q("INSERT INTO epcis_ids VALUES (?, ?, ?, ?, ?)"), ids)
         many(conn, self.q("INSERT INTO epcis_sensors VALUES (?, ?, ?, ?, ?)"), sensors)

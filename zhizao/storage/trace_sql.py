@@ -54,21 +54,22 @@ class TraceSql:
         """Add the genealogy of newly stored events and recompute what they touch."""
         links: list[Link] = []
         retracted: list[int] = []
+        labels: dict[str, str] = {}  # canonical → original form, of the linked items
         for record, seq in zip(records, seqs, strict=True):
             if record.error_declaration is not None:
                 original = self.original_seq(conn, record.event_id)  # type: ignore[attr-defined]
                 if original is not None:
                     retracted.append(original)
                 continue
-            links.extend(links_of(record, seq))
+            stated = links_of(record, seq)
+            if stated:
+                links += stated
+                for use in record.ids:
+                    labels.setdefault(use.canonical, use.original)
         groups = {r.transformation_id for r in records if r.transformation_id}
         groups |= self._groups_of(conn, retracted)
         if not links and not retracted and not groups:
             return
-        labels: dict[str, str] = {}
-        for record in records:
-            for use in record.ids:
-                labels.setdefault(use.canonical, use.original)
         names = {x for link in links for x in (link.parent, link.child) if x is not None}
         ids, new = self.node_ids(conn, {n: labels.get(n, n) for n in names})
         rows = [

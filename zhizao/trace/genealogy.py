@@ -48,12 +48,12 @@ class Edge(NamedTuple):
 
 def links_of(record: EventRecord, seq: int = 0) -> list[Link]:
     """The genealogy facts one event states."""
-    at = micros(record.event_time)
     kind = record.event_type
     if kind in ("AssociationEvent", "AggregationEvent") and record.action in ("ADD", "DELETE"):
         parent = next((u.canonical for u in record.ids if u.role == "parent"), None)
         if parent is None:
             return []
+        at = micros(record.event_time)
         children = [u.canonical for u in record.ids if u.role in ("child", "child_class")]
         if record.action == "ADD":
             return [Link("add", parent, c, at, seq) for c in children]
@@ -61,6 +61,7 @@ def links_of(record: EventRecord, seq: int = 0) -> list[Link]:
             return [Link("delete_all", parent, None, at, seq)]
         return [Link("delete", parent, c, at, seq) for c in children]
     if kind == "TransformationEvent":
+        at = micros(record.event_time)
         inputs = [u.canonical for u in record.ids if u.role in ("input", "input_class")]
         outputs = [u.canonical for u in record.ids if u.role in ("output", "output_class")]
         return [Link("made", o, i, at, seq) for o in outputs for i in inputs if o != i]
