@@ -15,11 +15,19 @@ from zhizao.events.record import EventRecord
 from zhizao.storage.batch import many, select_in
 from zhizao.storage.event_query import where_sql
 
-INSERT_EVENT = (
-    "INSERT INTO epcis_events (seq, event_id, event_type, event_time, record_time, action, "
-    "biz_step, disposition, read_point, biz_location, transformation_id, is_error, error_time, "
-    "error_reason, capture_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+EVENT_COLUMNS = (
+    "seq, event_id, event_type, event_time, record_time, action, biz_step, disposition, "
+    "read_point, biz_location, transformation_id, capture_id, body"
 )
+INSERT_EVENT = f"INSERT INTO epcis_events ({EVENT_COLUMNS}) VALUES ({', '.join('?' * 13)})"
+INSERT_DECLARATION = (
+    f"INSERT INTO epcis_events ({EVENT_COLUMNS}, is_error, error_time, error_reason) "
+    f"VALUES ({', '.join('?' * 16)})"
+)
+# Most identifiers are items, without a quantity: their rows leave those columns out (NULL),
+# as binding None costs a bound value each (and on Python 3.11 more, see storage.sqlite).
+INSERT_ITEM = "INSERT INTO epcis_ids (seq, role, id) VALUES (?, ?, ?)"
+INSERT_COUNTED = "INSERT INTO epcis_ids VALUES (?, ?, ?, ?, ?)"
 # for the rare body orjson refuses (an integer beyond 64 bits); made once, as json.dumps with
 # options builds a new encoder on every call
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -91,20 +99,29 @@ class EventsSql:
         first = conn.execute("SELECT coalesce(max(seq), 0) FROM epcis_events").fetchone()[0] + 1
         seqs = list(range(first, first + len(records)))
         rows: list[tuple[Any, ...]] = []
-        ids: list[tuple[Any, ...]] = []
+        declarations: list[tuple[Any, ...]] = []
+        items: list[tuple[Any, ...]] = []
+        counted: list[tuple[Any, ...]] = []
         sensors: list[tuple[Any, ...]] = []
         for seq, r in zip(seqs, records, strict=True):
-            rows.append(
-                (seq, r.event_id, r.event_type, r.event_time, r.record_time, r.action,
-                 r.biz_step, r.disposition, r.read_point, r.biz_location, r.transformation_id,
-                 1 if r.error_declaration is not None else 0, r.error_time, r.error_reason,
-                 capture_id, body_json(r.body))
-            )  # fmt: skip
-            ids += [(seq, u.role, u.canonical, u.quantity, u.uom) for u in r.ids]
+            row = (seq, r.event_id, r.event_type, r.event_time, r.record_time, r.action,
+                   r.biz_step, r.disposition, r.read_point, r.biz_location, r.transformation_id,
+                   capture_id, body_json(r.body))  # fmt: skip
+            if r.error_declaration is None:
+                rows.append(row)
+            else:
+                declarations.append((*row, 1, r.error_time, r.error_reason))
+            for u in r.ids:
+                if u.quantity is None and u.uom is None:
+                    items.append((seq, u.role, u.canonical))
+                else:
+                    counted.append((seq, u.role, u.canonical, u.quantity, u.uom))
             if r.sensors:
                 sensors += [(seq, *s) for s in r.sensors]
         many(conn, self.q(INSERT_EVENT), rows)
-        many(conn, self.q("INSERT INTO epcis_ids VALUES (?, ?, ?, ?, ?)"), ids)
+        many(conn, self.q(INSERT_DECLARATION), declarations)
+        many(conn, self.q(INSERT_ITEM), items)
+        many(conn, self.q(INSERT_COUNTED), counted)
         many(conn, self.q("INSERT INTO epcis_sensors VALUES (?, ?, ?, ?, ?)"), sensors)
         return seqs
 
