@@ -18,6 +18,7 @@ from zhizao.events.hashing import (
     python_pre_hash,
 )
 from zhizao.events.prehash import Context, utc_millis
+from zhizao.events.record import parse_time, stored_time, utc_text
 
 NATIVE = native_pre_hash()
 needs_native = pytest.mark.skipif(NATIVE is None, reason="the C writer is not built (no compiler)")
@@ -186,3 +187,23 @@ def test_timestamps_as_python_converts_them():
     usual = ["2024-03-01T08:00:00.000+08:00", "2024-03-01T08:00:00Z", "2024-12-31T23:30:00-01:00"]
     assert all(NATIVE.utc_millis(t) == utc_millis(t) for t in usual)
     assert converted > 500
+
+
+@needs_native
+def test_stored_times_as_python_converts_them():
+    """The stored form (UTC, microseconds) the same way: C's answer is Python's, or None."""
+    converted = 0
+    for date, time, fraction, offset in itertools.product(DATES, TIMES, FRACTIONS, OFFSETS):
+        text = date + time + fraction + offset
+        native = NATIVE.utc_micros(text)
+        if native is not None:
+            converted += 1
+            assert native == utc_text(parse_time(text)) == stored_time(text), text
+    assert NATIVE.utc_micros("2024-12-31T23:30:00.5-01:00") == "2025-01-01T00:30:00.500000Z"
+    assert converted > 500
+
+
+def test_stored_times_in_forms_only_python_reads():
+    """What the C parser leaves (no offset: UTC; a week date) still gets Python's answer."""
+    assert stored_time("2024-03-01T08:00:00") == "2024-03-01T08:00:00.000000Z"
+    assert stored_time("2024-W01-1T00:00:00+01:00") == "2023-12-31T23:00:00.000000Z"

@@ -211,59 +211,72 @@ static void civil_from_days(long long z, int *y, int *m, int *d) {
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-/* `YYYY-MM-DDTHH:MM:SS[.f{1,6}](Z|±HH:MM)` in UTC to the millisecond, as `utc_millis` writes
- * it (microseconds rounded half to even, as Python's round); NULL, no error, for any other
- * form (Python's fromisoformat takes more: those go to `utc_millis`). */
-static PyObject *fast_utc_millis(PyObject *text) {
+/* `YYYY-MM-DDTHH:MM:SS[.f{1,6}](Z|±HH:MM)`: its UTC seconds since the epoch and microseconds;
+ * 0, no error, for any other form (Python's fromisoformat takes more: those stay Python's). */
+static int parse_usual_time(PyObject *text, long long *seconds, int *micro) {
     Py_ssize_t n;
     const char *s = PyUnicode_AsUTF8AndSize(text, &n);
     if (s == NULL) {
         PyErr_Clear();
-        return NULL;
+        return 0;
     }
     if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
-        return NULL;
+        return 0;
     int year = digits(s, 4), month = digits(s + 5, 2), day = digits(s + 8, 2);
     int hour = digits(s + 11, 2), minute = digits(s + 14, 2), second = digits(s + 17, 2);
-    int at = 19, micro = 0;
+    int at = 19;
+    *micro = 0;
     if (s[at] == '.') {
         int start = ++at;
         while (at < n && s[at] >= '0' && s[at] <= '9') at++;
         int count = at - start;
-        if (count < 1 || count > 6) return NULL;
-        micro = digits(s + start, count);
-        for (int i = count; i < 6; i++) micro *= 10;
+        if (count < 1 || count > 6) return 0;
+        *micro = digits(s + start, count);
+        for (int i = count; i < 6; i++) *micro *= 10;
     }
     int offset = 0;
     if (at == n - 1 && s[at] == 'Z') {
         offset = 0;
     } else if (at == n - 6 && (s[at] == '+' || s[at] == '-') && s[at + 3] == ':') {
         int oh = digits(s + at + 1, 2), om = digits(s + at + 4, 2);
-        if (oh < 0 || oh > 23 || om < 0 || om > 59) return NULL;
+        if (oh < 0 || oh > 23 || om < 0 || om > 59) return 0;
         offset = (s[at] == '-' ? -1 : 1) * (oh * 60 + om) * 60;
     } else {
-        return NULL;
+        return 0;
     }
     static const int month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (year < 2 || year > 9998 || month < 1 || month > 12 || day < 1 ||
         day > month_days[month - 1] || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
         second < 0 || second > 59)
-        return NULL;
+        return 0;
     int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    if (month == 2 && day == 29 && !leap) return NULL;
-    int millis = micro / 1000, rest = micro % 1000;
-    if (rest > 500 || (rest == 500 && millis % 2 == 1)) millis++;
-    long long t = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
-                  second - offset + (millis == 1000);
-    millis %= 1000;
+    if (month == 2 && day == 29 && !leap) return 0;
+    *seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
+               offset;
+    return 1;
+}
+
+/* `YYYY-MM-DDTHH:MM:SS.<fraction>Z` of UTC seconds since the epoch; `width` 3 or 6 digits */
+static PyObject *utc_text(long long t, int fraction, int width) {
     long long days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
     long long secs = t - days * 86400;
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    char out[32];
-    snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, (int)(secs / 3600),
-             (int)(secs / 60 % 60), (int)(secs % 60), millis);
+    char out[40];
+    snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%0*dZ", y, m, d, (int)(secs / 3600),
+             (int)(secs / 60 % 60), (int)(secs % 60), width, fraction);
     return PyUnicode_FromString(out);
+}
+
+/* The usual form in UTC to the millisecond, as `utc_millis` writes it (microseconds rounded
+ * half to even, as Python's round); NULL, no error, for any other form. */
+static PyObject *fast_utc_millis(PyObject *text) {
+    long long t;
+    int micro;
+    if (!parse_usual_time(text, &t, &micro)) return NULL;
+    int millis = micro / 1000, rest = micro % 1000;
+    if (rest > 500 || (rest == 500 && millis % 2 == 1)) millis++;
+    return utc_text(t + (millis == 1000), millis % 1000, 3);
 }
 
 /* --- the writer ----------------------------------------------------------------------------- */
@@ -774,6 +787,19 @@ static PyObject *utc_millis_c(PyObject *module, PyObject *text) {
     return out != NULL || PyErr_Occurred() ? out : Py_NewRef(Py_None);
 }
 
+/* The stored form of a time (record.utc_text of record.parse_time): UTC to the microsecond */
+static PyObject *utc_micros_c(PyObject *module, PyObject *text) {
+    (void)module;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "utc_micros(text: str)");
+        return NULL;
+    }
+    long long t;
+    int micro;
+    if (!parse_usual_time(text, &t, &micro)) Py_RETURN_NONE;
+    return utc_text(t, micro, 6);
+}
+
 static PyObject *frozen(int a, int b, int c) {
     PyObject *set = PyFrozenSet_New(NULL);
     int items[] = {a, b, c};
@@ -789,6 +815,8 @@ static PyMethodDef methods[] = {
      "Hand over the vocabularies and the Python helpers (once, at first use)."},
     {"utc_millis", utc_millis_c, METH_O,
      "The usual ISO 8601 form in UTC to the millisecond; None for any other form."},
+    {"utc_micros", utc_micros_c, METH_O,
+     "The usual ISO 8601 form in UTC to the microsecond; None for any other form."},
     {NULL, NULL, 0, NULL},
 };
 

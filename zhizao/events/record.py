@@ -14,7 +14,7 @@ from typing import Any
 
 from zhizao.errors import WrongCheckDigit
 from zhizao.events.gs1 import check_digit_error
-from zhizao.events.hashing import event_hash
+from zhizao.events.hashing import event_hash, native_pre_hash
 from zhizao.events.ids import canonical_id
 from zhizao.events.vocab import canonical_term
 
@@ -47,6 +47,17 @@ def parse_time(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def stored_time(text: str) -> str:
+    """`utc_text(parse_time(text))`; the usual form by the C writer's parser (a seventh of
+    the time: datetime's isoformat formats each field through printf)."""
+    native = native_pre_hash()
+    if native is not None:
+        written = native.utc_micros(text)
+        if written is not None:
+            return str(written)
+    return utc_text(parse_time(text))
+
+
 @dataclass(slots=True)
 class IdentifierUse:
     role: str
@@ -77,7 +88,7 @@ class EventRecord:
     def error_time(self) -> str | None:
         if self.error_declaration is None:
             return None
-        return utc_text(parse_time(self.error_declaration["declarationTime"]))
+        return stored_time(self.error_declaration["declarationTime"])
 
     @property
     def error_reason(self) -> str | None:
@@ -115,14 +126,14 @@ def build_record(
     body = dict(event)
     body.pop("@context", None)
     body["eventID"] = event_id
-    stored_time, body["recordTime"] = _record_time_texts(record_time)
+    recorded, body["recordTime"] = _record_time_texts(record_time)
     biz_step, disposition = get("bizStep"), get("disposition")
     read_point, biz_location = get("readPoint"), get("bizLocation")
     record = EventRecord(
         event_id,
         event["type"],
-        utc_text(parse_time(event["eventTime"])),
-        stored_time,
+        stored_time(event["eventTime"]),
+        recorded,
         get("action"),
         None if biz_step is None else canonical_term("bizStep", biz_step),
         None if disposition is None else canonical_term("disposition", disposition),
