@@ -85,3 +85,15 @@ def document(events):
         "@context": CONTEXT, "type": "EPCISDocument", "schemaVersion": "2.0",
         "creationDate": "2024-01-01T00:00:00Z", "epcisBody": {"eventList": events},
     }  # fmt: skip
+
+
+def test_check_digits_of_known_keys_and_of_other_unicode_digits():
+    assert check_digit("0950600013435") == 2  # GTIN 09506000134352, GS1's example
+    assert check_digit("400638133393") == 1  # EAN-13 4006381333931
+    # The URN patterns' \d takes any Unicode digit: same weights, same answer
+    assert check_digit("٠٩٥٠٦٠٠٠١٣٤٣٥") == 2
+    assert check_digit("０９５０６０００１３４３５") == 2
+    for n in range(1, 18):  # every length a key has, against the weights written out
+        digits = "".join(str((7 * i + n) % 10) for i in range(n))
+        weighted = sum(int(c) * (3 if i % 2 == 0 else 1) for i, c in enumerate(reversed(digits)))
+        assert check_digit(digits) == -weighted % 10, digits

@@ -256,16 +256,26 @@ static int parse_usual_time(PyObject *text, long long *seconds, int *micro) {
     return 1;
 }
 
-/* `YYYY-MM-DDTHH:MM:SS.<fraction>Z` of UTC seconds since the epoch; `width` 3 or 6 digits */
+/* `value` as `width` decimal digits, zero-padded, at `out` (snprintf: 3,600 instructions a
+ * call, two calls an event) */
+static char *put_digits(char *out, int value, int width) {
+    for (int i = width - 1; i >= 0; i--, value /= 10) out[i] = (char)('0' + value % 10);
+    return out + width;
+}
+
+/* `YYYY-MM-DDTHH:MM:SS.<fraction>Z` of UTC seconds since the epoch; `width` 3 or 6 digits
+ * (years are 1..9999: parse_usual_time takes 2..9998, and an offset moves a day at most) */
 static PyObject *utc_text(long long t, int fraction, int width) {
     long long days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    long long secs = t - days * 86400;
+    int secs = (int)(t - days * 86400);
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    char out[40];
-    snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%0*dZ", y, m, d, (int)(secs / 3600),
-             (int)(secs / 60 % 60), (int)(secs % 60), width, fraction);
-    return PyUnicode_FromString(out);
+    char out[32], *at = out;
+    at = put_digits(at, y, 4), *at++ = '-', at = put_digits(at, m, 2), *at++ = '-';
+    at = put_digits(at, d, 2), *at++ = 'T', at = put_digits(at, secs / 3600, 2), *at++ = ':';
+    at = put_digits(at, secs / 60 % 60, 2), *at++ = ':', at = put_digits(at, secs % 60, 2);
+    *at++ = '.', at = put_digits(at, fraction, width), *at++ = 'Z';
+    return PyUnicode_FromStringAndSize(out, at - out);
 }
 
 /* The usual form in UTC to the millisecond, as `utc_millis` writes it (microseconds rounded

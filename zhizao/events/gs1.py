@@ -24,7 +24,12 @@ _DLCHAR = r"[\x22\x27\x2D\x2E\x30-\x39\x3B-\x3F\x41-\x5A\x5F\x61-\x7A]"
 
 def check_digit(digits: str) -> int:
     """GS1 mod-10 check digit (GenSpecs 7.9.1): weights 3,1,3,… from the right."""
-    total = 3 * sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2]))
+    if digits.isascii() and digits.isdigit():  # the usual: byte values summed in C
+        data = digits.encode()
+        odd, even = data[-1::-2], data[-2::-2]
+        total = 3 * (sum(odd) - 48 * len(odd)) + sum(even) - 48 * len(even)
+    else:  # other Unicode digits, which the URN patterns' \d also takes
+        total = 3 * sum(map(int, digits[-1::-2])) + sum(map(int, digits[-2::-2]))
     return -total % 10
 
 
