@@ -12,7 +12,7 @@ import orjson
 from zhizao.errors import JobAlreadyFinished, NoSuchResource, ResourceAlreadyExists
 from zhizao.events.query import QuerySpec
 from zhizao.events.record import EventRecord
-from zhizao.storage.batch import many, select_in
+from zhizao.storage.batch import insert_rows, select_in
 from zhizao.storage.event_query import where_sql
 
 EVENT_COLUMNS = (
@@ -118,11 +118,11 @@ class EventsSql:
                     counted.append((seq, u.role, u.canonical, u.quantity, u.uom))
             if r.sensors:
                 sensors += [(seq, *s) for s in r.sensors]
-        many(conn, self.q(INSERT_EVENT), rows)
-        many(conn, self.q(INSERT_DECLARATION), declarations)
-        many(conn, self.q(INSERT_ITEM), items)
-        many(conn, self.q(INSERT_COUNTED), counted)
-        many(conn, self.q("INSERT INTO epcis_sensors VALUES (?, ?, ?, ?, ?)"), sensors)
+        insert_rows(conn, self.q(INSERT_EVENT), rows)
+        insert_rows(conn, self.q(INSERT_DECLARATION), declarations)
+        insert_rows(conn, self.q(INSERT_ITEM), items)
+        insert_rows(conn, self.q(INSERT_COUNTED), counted)
+        insert_rows(conn, self.q("INSERT INTO epcis_sensors VALUES (?, ?, ?, ?, ?)"), sensors)
         return seqs
 
     def save_events(

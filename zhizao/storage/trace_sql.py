@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from zhizao.events.record import EventRecord
-from zhizao.storage.batch import execute_in, many, select_in
+from zhizao.storage.batch import execute_in, insert_rows, select_in
 from zhizao.trace.genealogy import FOREVER, Link, containment, links_of
 
 
@@ -38,7 +38,7 @@ class TraceSql:
             return found, set()
         first = conn.execute("SELECT coalesce(max(node), 0) FROM trace_nodes").fetchone()[0] + 1
         created = dict(zip(missing, range(first, first + len(missing)), strict=True))
-        many(
+        insert_rows(
             conn,
             self.q("INSERT INTO trace_nodes (node, name, label) VALUES (?, ?, ?)"),
             [(node, name, labels[name]) for name, node in created.items()],
@@ -75,14 +75,14 @@ class TraceSql:
         rows = [
             (k.seq, k.kind, ids[k.parent], ids[k.child] if k.child else None, k.at) for k in links
         ]
-        many(conn, self.q("INSERT INTO trace_links VALUES (?, ?, ?, ?, ?)"), rows)
+        insert_rows(conn, self.q("INSERT INTO trace_links VALUES (?, ?, ?, ?, ?)"), rows)
         touched: set[int] = {r[3] for r in rows if r[1] in ("add", "delete") and r[3] is not None}
         for seq in retracted:
             touched |= self._retract(conn, seq)
         touched |= self._children_ever(conn, [r[2] for r in rows if r[1] == "delete_all"])
         self._recompute(conn, touched, rows, min(seqs) if seqs else 0, new)
         made = [(r[2], r[3], r[4], FOREVER, r[0]) for r in rows if r[1] == "made"]
-        many(conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), made)
+        insert_rows(conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), made)
         for group in groups:
             self._join_transformation(conn, group)
 
@@ -192,7 +192,7 @@ class TraceSql:
                 (int(e.parent), child, e.valid_from, e.valid_to, seq_of[(e.parent, e.valid_from)])
                 for e in containment(str(child), links)
             ]
-        many(conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), edges)
+        insert_rows(conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), edges)
 
     def _join_transformation(self, conn: Any, transformation_id: str) -> None:
         """Events sharing a transformationID: every output is made from every input.
@@ -221,7 +221,9 @@ class TraceSql:
             for inp in inputs:
                 if (out, inp) not in joined and out != inp:
                     extra.setdefault((out, inp), (out, inp, at, FOREVER, seq))
-        many(conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), list(extra.values()))
+        insert_rows(
+            conn, self.q("INSERT INTO trace_edges VALUES (?, ?, ?, ?, ?)"), list(extra.values())
+        )
 
     # --- reading ------------------------------------------------------------------------
 
