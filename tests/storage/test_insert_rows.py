@@ -29,8 +29,11 @@ def test_a_low_variable_limit_makes_smaller_statements():
     assert conn.execute("SELECT count(*), sum(a) FROM t").fetchone() == (20, sum(range(20)))
 
 
-def test_a_failing_row_fails_the_statement():
-    conn = sqlite3.connect(":memory:")
+def test_a_failing_row_fails_and_the_transaction_keeps_nothing():
+    conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.execute("CREATE TABLE t (a INTEGER UNIQUE, b TEXT, c REAL)")
-    with pytest.raises(sqlite3.IntegrityError):
-        insert_rows(conn, SQL, [(1, "x", 0.0), (2, "y", 0.0), (1, "z", 0.0)])
+    conn.execute("BEGIN")
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        insert_rows(conn, SQL, [(i, "x", 0.0) for i in range(600)] + [(1, "again", 0.0)])
+    conn.execute("ROLLBACK")
+    assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
