@@ -4,6 +4,7 @@ import os
 import sqlite3
 import time
 
+from zhizao.storage.checkpoint import Checkpointer
 from zhizao.storage.sqlite import SqliteStore
 
 ROWS = 8_000  # ~8 MB of signing events: past the 1,000 pages that trigger SQLite's own
@@ -52,3 +53,24 @@ def test_a_store_that_never_writes_starts_no_thread(tmp_path):
     store.reader().execute("SELECT 1").fetchone()
     store.close()
     assert store._checkpointer._thread is None
+
+
+def test_a_long_log_is_emptied_once_copied(tmp_path):
+    path = tmp_path / "z.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("CREATE TABLE t (x TEXT)")
+    checkpointer = Checkpointer(str(path), 10_000, log_limit_pages=10)
+    try:
+        conn.executemany("INSERT INTO t VALUES (?)", [("x" * 1000,) for _ in range(200)])
+        assert os.path.getsize(f"{path}-wal") > 100_000
+        checkpointer.committed()
+        deadline = time.monotonic() + 30
+        while os.path.getsize(f"{path}-wal") > 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert os.path.getsize(f"{path}-wal") == 0  # TRUNCATE: a passive one keeps the file
+        assert conn.execute("SELECT count(*) FROM t").fetchone() == (200,)
+    finally:
+        checkpointer.close()
+        conn.close()

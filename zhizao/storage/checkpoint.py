@@ -7,6 +7,12 @@ need not hold up the writer: here a thread of its own, with a connection of its 
 a moment after writes, while the writer goes on. A PASSIVE checkpoint takes no lock a writer
 or reader waits for; one that finds readers in the way copies what it can and the next one
 the rest, as the automatic one would.
+
+The log starts over only when a write begins after a complete checkpoint, which back-to-back
+captures never leave room for: there the log grew to 181 MB over twelve 10,000-event
+captures. So when it holds more than LOG_LIMIT_PAGES, the thread follows with a TRUNCATE
+checkpoint: it waits for the current write to end, holds the next one while it finishes the
+(mostly done) copy, and empties the log.
 """
 
 from __future__ import annotations
@@ -18,12 +24,16 @@ import threading
 # How long a checkpoint follows a commit: the commits of a burst share one checkpoint (and its
 # sync of the database file), and the log grows by at most what is written meanwhile.
 DELAY_SECONDS = 0.5
+LOG_LIMIT_PAGES = 8_192  # 32 MiB of 4 KiB pages: about as much as the automatic checkpoint left
 
 
 class Checkpointer:
-    def __init__(self, path: str, busy_timeout_ms: int) -> None:
+    def __init__(
+        self, path: str, busy_timeout_ms: int, log_limit_pages: int = LOG_LIMIT_PAGES
+    ) -> None:
         self.path = path
         self.busy_timeout_ms = busy_timeout_ms
+        self.log_limit_pages = log_limit_pages
         self._due = threading.Event()
         self._closing = threading.Event()
         self._lock = threading.Lock()
@@ -53,7 +63,9 @@ class Checkpointer:
                     return
                 self._due.clear()
                 try:
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    _, log_pages, _ = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    if log_pages > self.log_limit_pages:
+                        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
                 except sqlite3.Error:
                     pass  # e.g. another process checkpointing: the next commit tries again
         finally:
