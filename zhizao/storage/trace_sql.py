@@ -70,7 +70,12 @@ class TraceSql:
         groups |= self._groups_of(conn, retracted)
         if not links and not retracted and not groups:
             return
-        names = {x for link in links for x in (link.parent, link.child) if x is not None}
+        # Items are numbered in the order the events name them (not a set's hash order, which
+        # changes with every process): a vehicle's parts get neighbouring numbers, so a walk
+        # reads few index pages, the same in every load.
+        names = dict.fromkeys(
+            x for link in links for x in (link.parent, link.child) if x is not None
+        )
         ids, new = self.node_ids(conn, {n: labels.get(n, n) for n in names})
         rows = [
             (k.seq, k.kind, ids[k.parent], ids[k.child] if k.child else None, k.at) for k in links
