@@ -28,9 +28,9 @@ def _null(value: None) -> None:
 
 
 # Python 3.11's sqlite3 binds None through its adaptation protocol, which looks up `__adapt__`
-# on a type and so formats an AttributeError message for every NULL it binds: 0.3 µs each, a
-# tenth of a capture's binding. An adapter registered for None answers first (a dictionary
-# lookup and this call). NULL is still bound as NULL.
+# on a type and so formats an AttributeError message for every NULL it binds: 0.3 µs each,
+# 170 M instructions of a 10,000-event capture. An adapter registered for None answers first
+# (a dictionary lookup and this call). NULL is still bound as NULL.
 sqlite3.register_adapter(type(None), _null)
 
 
