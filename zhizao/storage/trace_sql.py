@@ -73,10 +73,13 @@ class TraceSql:
         # Items are numbered in the order the events name them (not a set's hash order, which
         # changes with every process): a vehicle's parts get neighbouring numbers, so a walk
         # reads few index pages, the same in every load.
-        names = dict.fromkeys(
-            x for link in links for x in (link.parent, link.child) if x is not None
-        )
-        ids, new = self.node_ids(conn, {n: labels.get(n, n) for n in names})
+        named = {
+            x: labels.get(x, x)
+            for link in links
+            for x in (link.parent, link.child)
+            if x is not None
+        }
+        ids, new = self.node_ids(conn, named)
         rows = [
             (k.seq, k.kind, ids[k.parent], ids[k.child] if k.child else None, k.at) for k in links
         ]
