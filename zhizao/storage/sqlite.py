@@ -21,6 +21,10 @@ from zhizao.storage.sql import SqlStore, migrations
 BUSY_TIMEOUT_MS = 10_000
 MMAP_BYTES = 8 << 30  # address space only; the OS pages it in and out as it likes
 READ_CACHE_KIB = 65_536
+# The writer's page cache. With SQLite's default 2 MB a 10,000-event capture (16 MB of pages)
+# spills dirty pages into the log mid-transaction and reads evicted index pages back: 20,068
+# preads and 40,860 pwrites over two captures, against 11,216 and 33,604 with 64 MB (strace -c).
+WRITE_CACHE_KIB = 65_536
 
 
 def _null(value: None) -> None:
@@ -67,6 +71,7 @@ class SqliteStore(SqlStore):
         else:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")
             if self.path != ":memory:":
                 conn.execute("PRAGMA wal_autocheckpoint = 0")  # the Checkpointer's work
         return conn
