@@ -113,9 +113,14 @@ class OperationNotSupported(IdentifierError):
 
 
 class EventsError(ZhizaoError):
-    """Base of the EPCIS domain errors; `exception` is the standard's exception name."""
+    """Base of the EPCIS domain errors; `exception` is the standard's exception name and
+    `index` the event's place in its document, when one event is at fault."""
 
     exception = "ImplementationException"
+
+    def __init__(self, message: str, *, field: str | None = None, index: int | None = None) -> None:
+        super().__init__(message, field=field)
+        self.index = index
 
 
 class EventValidationError(EventsError):

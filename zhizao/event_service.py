@@ -58,12 +58,18 @@ STATUS = {
 
 def problem(exc: EventsError) -> dict[str, Any]:
     """The RFC 7807 problem of an EPCIS error (capture jobs list these; the API answers one)."""
-    return {
+    body: dict[str, Any] = {
         "type": f"epcisException:{exc.exception}",
         "title": exc.exception,
         "status": STATUS.get(exc.exception, 400),
         "detail": exc.message,
     }
+    # RFC 7807 extension members: where the problem is, for a program (detail says it too)
+    if exc.index is not None:
+        body["eventIndex"] = exc.index
+    if exc.field:
+        body["field"] = exc.field
+    return body
 
 
 def _not_json(name: str) -> Any:
@@ -184,7 +190,10 @@ class EventService:
         if document is None:
             document = json.loads(text or "{}")
         prepared = prepare_document(document, received, behaviour, progress)
-        errors = [problem(EventValidationError(str(p), field=p.field)) for p in prepared.problems]
+        errors = [
+            problem(EventValidationError(str(p), field=p.field or None, index=p.index))
+            for p in prepared.problems
+        ]
         records = prepared.records
         if errors and behaviour == "rollback":
             records = []
@@ -218,7 +227,9 @@ class EventService:
         state = self.store.job(job.capture_id)
         if not state["success"]:
             first = state["errors"][0]
-            raise EventValidationError(first["detail"], field=first.get("field"))
+            raise EventValidationError(
+                first["detail"], field=first.get("field"), index=first.get("eventIndex")
+            )
         return int(self.store.count_captured(job.capture_id))
 
     def _captured(self) -> None:

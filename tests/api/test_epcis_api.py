@@ -111,6 +111,8 @@ def test_rollback_rejects_all_and_names_the_event_and_field(epcis):
     assert job["captureErrorBehaviour"] == "rollback"
     assert job["errors"][0]["type"] == "epcisException:ValidationException"
     assert "event 1" in job["errors"][0]["detail"] and "readPoint.id" in job["errors"][0]["detail"]
+    # the same place as RFC 7807 extension members, for a program
+    assert (job["errors"][0]["eventIndex"], job["errors"][0]["field"]) == (1, "readPoint.id")
     assert event_list(epcis.get("/epcis/events")) == []
 
 
@@ -120,6 +122,22 @@ def test_proceed_keeps_the_good_events(epcis):
     job = capture(epcis, document([bad, good]), behaviour="proceed")
     assert not job["success"] and "event 0: eventTime" in job["errors"][0]["detail"]
     assert len(event_list(epcis.get("/epcis/events"))) == 1
+
+
+def test_a_repeated_event_id_is_named_by_its_place_in_the_document(epcis):
+    """Under proceed, a bad event before a repeat does not shift the index the job names."""
+    bad = observe("urn:epc:id:sgtin:0614141.107346.1", eventTime="22-07-2026")
+    twice = observe("urn:epc:id:sgtin:0614141.107346.2", eventID="urn:uuid:1-2-3")
+    job = capture(epcis, document([bad, twice, twice]), behaviour="proceed")
+    repeat = job["errors"][-1]
+    assert repeat["type"] == "epcisException:ResourceAlreadyExistsException"
+    assert (repeat["eventIndex"], repeat["field"]) == (2, "eventID")
+    assert repeat["detail"].startswith("event 2: ") and "first at event 1" in repeat["detail"]
+    assert event_list(epcis.get("/epcis/events")) == []
+    stored = capture(epcis, document([twice]))
+    assert stored["success"], stored
+    again = capture(epcis, document([bad, twice]), behaviour="proceed")
+    assert again["errors"][-1]["eventIndex"] == 1 and "is stored" in again["errors"][-1]["detail"]
 
 
 def test_aggregation_add_needs_parent(epcis):
@@ -136,6 +154,7 @@ def test_a_digital_link_with_a_wrong_check_digit_is_refused(epcis):
     assert not job["success"] and event_list(epcis.get("/epcis/events")) == []
     detail = job["errors"][0]["detail"]
     assert detail.startswith("event 1: epcList[0]: ") and "it should be 4" in detail
+    assert (job["errors"][0]["eventIndex"], job["errors"][0]["field"]) == (1, "epcList[0]")
     answer = epcis.post("/epcis/events", content=json.dumps(observe(wrong) | {"@context": CTX}))
     assert answer.status_code == 400, answer.text
     assert answer.json()["type"] == "epcisException:ValidationException"

@@ -66,11 +66,13 @@ def prepare_document(
     for index, event in enumerate(events):
         if index not in bad:
             try:
-                prepared.records.append(build_record(event, namespaces, record_time))
+                record = build_record(event, namespaces, record_time)
+                record.index = index
+                prepared.records.append(record)
                 prepared.indexes.append(index)
             except WrongCheckDigit as exc:  # found while the identifiers are canonicalised
                 field = identifier_field(event, exc.value)
-                prepared.problems.append(Problem(index, field, str(exc)))
+                prepared.problems.append(Problem(index, field, exc.message))
         if progress is not None and index % 1000 == 999:
             progress(1000)
     prepared.problems.sort(key=lambda p: p.index or 0)

@@ -81,20 +81,24 @@ class EventsSql:
         error declaration, which is stored beside the event it corrects.
         """
         self.lock_events(conn)
-        plain = [r.event_id for r in records if r.error_declaration is None]
-        seen: set[str] = set()
-        for index, event_id in enumerate(plain):
-            if event_id in seen:
+        plain = [r for r in records if r.error_declaration is None]
+        seen: dict[str, int] = {}
+        for r in plain:
+            if r.event_id in seen:
                 raise ResourceAlreadyExists(
-                    f"event {index}: eventID {event_id} appears twice", field="eventID"
+                    f"event {r.index}: eventID {r.event_id} appears twice (first at event "
+                    f"{seen[r.event_id]})",
+                    field="eventID",
+                    index=r.index,
                 )
-            seen.add(event_id)
-        stored = self._existing_ids(conn, plain)
+            seen[r.event_id] = r.index
+        stored = self._existing_ids(conn, list(seen))
         if stored:
-            index = next(i for i, r in enumerate(records) if r.event_id in stored)
+            first = next(r for r in plain if r.event_id in stored)
             raise ResourceAlreadyExists(
-                f"event {index}: an event with eventID {records[index].event_id} is stored",
+                f"event {first.index}: an event with eventID {first.event_id} is stored",
                 field="eventID",
+                index=first.index,
             )
         first = conn.execute("SELECT coalesce(max(seq), 0) FROM epcis_events").fetchone()[0] + 1
         seqs = list(range(first, first + len(records)))
