@@ -5,8 +5,8 @@
 1. Capture, end to end (parse, validate, hash, store, derive genealogy), of two 10,000-event
    documents into a fresh SQLite file and PostgreSQL: a light mix (ObjectEvents with one EPC
    and a sensor report, AssociationEvents with two children) and the battery genealogy (12-cell
-   modules, 5,000-cell lot transformations). Reference in the same run: the PyPI
-   `epcis-event-hash-generator` hashing the light document alone.
+   modules, 5,000-cell lot transformations). Reference in the same run, round by round: the
+   PyPI `epcis-event-hash-generator` hashing the light document alone.
 2. Trace on a genealogy of N vehicles (default 2,000; `--vehicles 100000` is the issue's
    size, ~20 million edges, captured through the same path): `inside` of vehicles and
    `where-used` of cell lots, medians with result sizes.
@@ -228,28 +228,37 @@ def main() -> None:
             + 1
             for e in doc["epcisBody"]["eventList"]
         )
-        row = {"events": n, "identifiers": ids, "bytes": len(body)}
-        if args.sqlite:
-            row["sqlite_events_per_s"] = [
-                capture_rate(args.sqlite, body, n) for _ in range(args.runs)
-            ]
-        if args.postgres:
-            row["postgres_events_per_s"] = [
-                capture_rate(args.postgres, body, n) for _ in range(args.runs)
-            ]
-        if name == "light" and args.sqlite:
-            path = args.sqlite.removeprefix("sqlite:///")
-            phases = [capture_phases(path, body) for _ in range(args.runs)]
+        row: dict = {"events": n, "identifiers": ids, "bytes": len(body)}
+        # Round by round (SQLite, PostgreSQL, then the reference), so that each round's
+        # figures are measured close together on a machine whose speed moves by the minute.
+        rounds: list[dict] = []
+        phases = []
+        for _ in range(args.runs):
+            one = {}
+            if args.sqlite:
+                one["sqlite_events_per_s"] = capture_rate(args.sqlite, body, n)
+            if args.postgres:
+                one["postgres_events_per_s"] = capture_rate(args.postgres, body, n)
+            if name == "light":
+                if args.sqlite:
+                    phases.append(capture_phases(args.sqlite.removeprefix("sqlite:///"), body))
+                one["reference_hash_events_per_s"] = reference_rate(json.loads(body))
+                for kind, rate in hash_rates(doc).items():
+                    one[f"zhizao_hash_{kind}_events_per_s"] = rate
+            rounds.append(one)
+        for key in rounds[0]:
+            row[key] = [r[key] for r in rounds]
+        if phases:
             row["sqlite_phases_median_s"] = {
                 k: round(statistics.median(p[k] for p in phases), 3) for k in phases[0]
             }
-        if name == "light":
-            row["reference_hash_events_per_s"] = [
-                reference_rate(json.loads(body)) for _ in range(args.runs)
-            ]
-            hashed = [hash_rates(doc) for _ in range(args.runs)]
-            for kind in hashed[0]:
-                row[f"zhizao_hash_{kind}_events_per_s"] = [h[kind] for h in hashed]
+        if name == "light" and args.sqlite:
+            row["sqlite_vs_reference_paired_median"] = round(
+                statistics.median(
+                    r["sqlite_events_per_s"] / r["reference_hash_events_per_s"] for r in rounds
+                ),
+                1,
+            )
         results["capture"][name] = row
         print(
             name,
