@@ -186,6 +186,9 @@ def test_single_event_capture_and_409(epcis):
     again = epcis.post("/epcis/events", content=json.dumps(event), headers=LD)
     assert again.status_code == 409
     assert again.json()["type"] == "epcisException:ResourceAlreadyExistsException"
+    # one event posted alone has no place in a document to name
+    assert again.json()["field"] == "eventID" and "eventIndex" not in again.json()
+    assert again.json()["detail"].startswith("an event with eventID ")
     correction = event | {"errorDeclaration": {"declarationTime": "2024-03-02T00:00:00Z"}}
     declared = epcis.post("/epcis/events", content=json.dumps(correction), headers=LD)
     assert declared.status_code == 201

@@ -83,7 +83,7 @@ class EventRecord:
     body: dict[str, Any]
     ids: list[IdentifierUse] = field(default_factory=list)
     sensors: list[tuple[str, str, str, float]] = field(default_factory=list)
-    index: int = 0  # the event's place in its document
+    index: int | None = None  # the event's place in its document (None: posted alone)
 
     @property
     def error_time(self) -> str | None:

@@ -41,6 +41,11 @@ def body_json(body: dict[str, Any]) -> str:
         return _COMPACT.encode(body)
 
 
+def _where(record: EventRecord) -> str:
+    """`event 3: `, naming a record by its place in its document (nothing for one posted alone)."""
+    return "" if record.index is None else f"event {record.index}: "
+
+
 JOB_COLUMNS = "capture_id, created_at, finished_at, running, success, behaviour, errors"
 
 
@@ -82,21 +87,21 @@ class EventsSql:
         """
         self.lock_events(conn)
         plain = [r for r in records if r.error_declaration is None]
-        seen: dict[str, int] = {}
+        seen: dict[str, EventRecord] = {}
         for r in plain:
             if r.event_id in seen:
                 raise ResourceAlreadyExists(
-                    f"event {r.index}: eventID {r.event_id} appears twice (first at event "
-                    f"{seen[r.event_id]})",
+                    f"{_where(r)}eventID {r.event_id} appears twice (first at "
+                    f"{_where(seen[r.event_id]).removesuffix(': ') or 'an earlier event'})",
                     field="eventID",
                     index=r.index,
                 )
-            seen[r.event_id] = r.index
+            seen[r.event_id] = r
         stored = self._existing_ids(conn, list(seen))
         if stored:
             first = next(r for r in plain if r.event_id in stored)
             raise ResourceAlreadyExists(
-                f"event {first.index}: an event with eventID {first.event_id} is stored",
+                f"{_where(first)}an event with eventID {first.event_id} is stored",
                 field="eventID",
                 index=first.index,
             )
