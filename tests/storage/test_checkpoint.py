@@ -2,6 +2,7 @@
 
 import os
 import sqlite3
+import threading
 import time
 
 from zhizao.storage.checkpoint import Checkpointer
@@ -74,3 +75,38 @@ def test_a_long_log_is_emptied_once_copied(tmp_path):
     finally:
         checkpointer.close()
         conn.close()
+
+
+class _CloseDuringClear(threading.Event):
+    """The checkpoint thread's `due` flag, with a close() arriving at the worst moment: after
+    the thread's delay ran out and before it clears the flag (a real race, seen once as a
+    process that never exited)."""
+
+    def __init__(self, checkpointer: Checkpointer) -> None:
+        super().__init__()
+        self.checkpointer = checkpointer
+        self.closer: threading.Thread | None = None
+
+    def clear(self) -> None:
+        if self.closer is None:
+            self.closer = threading.Thread(target=self.checkpointer.close, daemon=True)
+            self.closer.start()
+            deadline = time.monotonic() + 5
+            while not (self.checkpointer._closing.is_set() and self.is_set()):
+                assert time.monotonic() < deadline, "close() did not start"
+                time.sleep(0.001)
+        super().clear()
+
+
+def test_a_close_during_a_checkpoint_round_is_not_lost(tmp_path):
+    path = tmp_path / "z.db"
+    sqlite3.connect(path).close()
+    checkpointer = Checkpointer(str(path), 1000)
+    due = checkpointer._due = _CloseDuringClear(checkpointer)
+    checkpointer.committed()  # starts the thread; after DELAY_SECONDS, clear() lets close() in
+    deadline = time.monotonic() + 10
+    while due.closer is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert due.closer is not None, "the thread never took its round"
+    due.closer.join(10)
+    assert not due.closer.is_alive(), "close() waits forever for the checkpoint thread"

@@ -58,7 +58,10 @@ class Checkpointer:
         try:
             conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
             conn.execute("PRAGMA synchronous = FULL")
-            while True:
+            # `closing` is checked on every round, not only in the delay: a close() that lands
+            # between the delay's end and the clear below has its wake-up cleared with the
+            # commits', and the thread would wait for `due` for ever while close() joins it.
+            while not self._closing.is_set():
                 self._due.wait()
                 if self._closing.wait(DELAY_SECONDS):  # the rest of a burst comes in meanwhile
                     return
