@@ -22,8 +22,12 @@ BEHAVIOURS = ("rollback", "proceed")
 @dataclass
 class Prepared:
     records: list[EventRecord] = field(default_factory=list)
-    indexes: list[int] = field(default_factory=list)  # each record's index in the document
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def indexes(self) -> list[int | None]:
+        """Each record's place in the document."""
+        return [r.index for r in self.records]
 
 
 def document_events(document: Any) -> list[Any]:
@@ -69,7 +73,6 @@ def prepare_document(
                 record = build_record(event, namespaces, record_time)
                 record.index = index
                 prepared.records.append(record)
-                prepared.indexes.append(index)
             except WrongCheckDigit as exc:  # found while the identifiers are canonicalised
                 field = identifier_field(event, exc.value)
                 prepared.problems.append(Problem(index, field, exc.message))

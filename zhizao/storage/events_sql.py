@@ -41,9 +41,9 @@ def body_json(body: dict[str, Any]) -> str:
         return _COMPACT.encode(body)
 
 
-def _where(record: EventRecord) -> str:
-    """`event 3: `, naming a record by its place in its document (nothing for one posted alone)."""
-    return "" if record.index is None else f"event {record.index}: "
+def _about(record: EventRecord, text: str) -> str:
+    """`text` prefixed with the record's place in its document (`event 3: …`), if it has one."""
+    return text if record.index is None else f"event {record.index}: {text}"
 
 
 JOB_COLUMNS = "capture_id, created_at, finished_at, running, success, behaviour, errors"
@@ -90,9 +90,10 @@ class EventsSql:
         seen: dict[str, EventRecord] = {}
         for r in plain:
             if r.event_id in seen:
+                earlier = seen[r.event_id].index
+                where = "" if earlier is None else f" (first at event {earlier})"
                 raise ResourceAlreadyExists(
-                    f"{_where(r)}eventID {r.event_id} appears twice (first at "
-                    f"{_where(seen[r.event_id]).removesuffix(': ') or 'an earlier event'})",
+                    _about(r, f"eventID {r.event_id} appears twice{where}"),
                     field="eventID",
                     index=r.index,
                 )
@@ -101,7 +102,7 @@ class EventsSql:
         if stored:
             first = next(r for r in plain if r.event_id in stored)
             raise ResourceAlreadyExists(
-                f"{_where(first)}an event with eventID {first.event_id} is stored",
+                _about(first, f"an event with eventID {first.event_id} is stored"),
                 field="eventID",
                 index=first.index,
             )
